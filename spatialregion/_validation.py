@@ -1,0 +1,153 @@
+"""Input validation shared by every analysis (scipy's ``_<name>_iv`` pattern).
+
+Each helper raises a :mod:`spatialregion.errors` subclass whose message names
+the parameter / column / row at fault and how to fix it.  Nothing here
+mutates its input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import (
+    ConstantError,
+    CRSError,
+    DuplicateIdError,
+    GeometryError,
+    InputError,
+    MissingValueError,
+)
+
+__all__ = [
+    "check_choice",
+    "check_crs",
+    "check_not_constant",
+    "check_polygons",
+    "check_unique_ids",
+    "column_values",
+    "finite_array",
+    "rng_from_seed",
+    "describe_rows",
+]
+
+
+def describe_rows(labels: Iterable[Any], limit: int = 8) -> str:
+    """``"3 rows (a, b, c)"`` — used in error messages, truncated after ``limit``."""
+    labels = list(labels)
+    shown = ", ".join(str(x) for x in labels[:limit])
+    more = f", … {len(labels) - limit} more" if len(labels) > limit else ""
+    return f"{len(labels)} row{'s' if len(labels) != 1 else ''} ({shown}{more})"
+
+
+def check_choice(name: str, value: Any, allowed: Sequence[Any]) -> Any:
+    """Raise :class:`InputError` unless ``value`` is one of ``allowed``."""
+    if value not in allowed:
+        raise InputError(f"{name}={value!r} is not supported; use one of {', '.join(map(repr, allowed))}")
+    return value
+
+
+def finite_array(values: Any, name: str = "values", index: Sequence[Any] | None = None, ndim: int | None = 1) -> np.ndarray:
+    """Return ``values`` as a float array, raising on NaN/inf (naming the rows)."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name} must be numeric: {exc}") from None
+    if ndim is not None and arr.ndim != ndim:
+        raise InputError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        rows = np.nonzero(bad.any(axis=tuple(range(1, arr.ndim))) if arr.ndim > 1 else bad)[0]
+        labels = [index[i] for i in rows] if index is not None else rows.tolist()
+        raise MissingValueError(
+            f"{name} has NaN or infinite values in {describe_rows(labels)}; "
+            "drop or impute them first (spatialregion never drops rows silently)"
+        )
+    return arr
+
+
+def column_values(data: Any, column: str | Sequence[str] | None = None, name: str = "values") -> tuple[np.ndarray, pd.Index]:
+    """Extract analysed values and the unit index from the accepted inputs.
+
+    ``data`` may be a (Geo)DataFrame with ``column`` (a name, or a list of names
+    for a wide panel), a Series, or an array-like (then the index is
+    ``RangeIndex``).  Returns ``(float array, index)``; raises on NaN/inf,
+    unknown columns and duplicated index labels.
+    """
+    if isinstance(data, pd.DataFrame):
+        if column is None:
+            raise InputError(f"{name}: a DataFrame was given, so pass column=<name of the analysed column>")
+        cols = [column] if isinstance(column, str) else list(column)
+        missing = [c for c in cols if c not in data.columns]
+        if missing:
+            raise InputError(f"column(s) {missing} not in the data; available: {list(data.columns)[:20]}")
+        check_unique_ids(data.index, "index")
+        label = column if isinstance(column, str) else name
+        arr = finite_array(data[cols].to_numpy(dtype=float, na_value=np.nan), label, data.index, ndim=2)
+        return (arr[:, 0] if isinstance(column, str) else arr), data.index
+    if isinstance(data, pd.Series):
+        check_unique_ids(data.index, "index")
+        return finite_array(data.to_numpy(dtype=float, na_value=np.nan), data.name or name, data.index), data.index
+    arr = np.asarray(data)
+    arr = finite_array(arr, name, ndim=arr.ndim if arr.ndim in (1, 2) else 1)
+    return arr, pd.RangeIndex(arr.shape[0])
+
+
+def check_unique_ids(ids: Iterable[Any], name: str = "id column") -> None:
+    """Raise :class:`DuplicateIdError` listing the duplicated ids."""
+    s = pd.Index(ids)
+    if not s.is_unique:
+        dups = s[s.duplicated()].unique().tolist()
+        raise DuplicateIdError(f"{name} has duplicated ids: {dups[:10]}; every unit must appear once")
+
+
+def check_not_constant(values: np.ndarray, name: str = "values") -> None:
+    """Raise :class:`ConstantError` when all values are equal."""
+    v = np.asarray(values)
+    if v.size and np.ptp(v) == 0:
+        raise ConstantError(f"{name} is constant ({v.flat[0]!r} everywhere); the statistic is undefined")
+
+
+def check_crs(*gdfs: Any, names: Sequence[str] | None = None) -> None:
+    """Raise :class:`CRSError` if any GeoDataFrame lacks a CRS or the CRSs differ."""
+    names = list(names) if names is not None else [f"input {i + 1}" for i in range(len(gdfs))]
+    for g, n in zip(gdfs, names):
+        if getattr(g, "crs", None) is None:
+            raise CRSError(f"{n} has no CRS; set it with .set_crs(...) (boundaries from spatialregion.load are EPSG:4490)")
+    crss = [g.crs for g in gdfs]
+    for g, n in zip(gdfs[1:], names[1:]):
+        if not g.crs.equals(crss[0]) and not _same_datum_geographic(g.crs, crss[0]):
+            raise CRSError(f"{n} is in {g.crs.to_string()} but {names[0]} is in {crss[0].to_string()}; reproject with .to_crs()")
+
+
+def _same_datum_geographic(a: Any, b: Any) -> bool:
+    """EPSG:4490 (CGCS2000) and EPSG:4326 (WGS 84) are interchangeable at map scale."""
+    codes = {a.to_epsg(), b.to_epsg()}
+    return codes <= {4326, 4490}
+
+
+def check_polygons(gdf: Any, name: str = "units") -> None:
+    """Raise :class:`GeometryError` unless every geometry is a non-empty (Multi)Polygon."""
+    geom = gdf.geometry
+    missing = geom.isna() | geom.is_empty
+    if missing.any():
+        raise GeometryError(f"{name} has missing or empty geometry in {describe_rows(gdf.index[missing])}")
+    bad = ~geom.geom_type.isin(["Polygon", "MultiPolygon"])
+    if bad.any():
+        kinds = sorted(set(geom.geom_type[bad]))
+        raise GeometryError(
+            f"{name} must be polygons but {describe_rows(gdf.index[bad])} are {kinds}; "
+            "use polygon boundaries (e.g. spatialregion.load('provinces'))"
+        )
+
+
+def rng_from_seed(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """The one way randomness enters: an int seed, a Generator, or None (fresh entropy)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or isinstance(seed, (int, np.integer)):
+        return np.random.default_rng(seed)
+    raise InputError(f"seed must be an int, a numpy Generator or None, got {type(seed).__name__}")

@@ -1,0 +1,49 @@
+"""Small example datasets shipped with the package.
+
+The tables are copies of ``shared/data`` (values printed in the source
+papers); each function documents the paper it comes from.  Nothing is
+downloaded: files live in ``spatialregion/data/tables``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["ai_index", "bth_chains", "table_path"]
+
+
+def table_path(name: str) -> Path:
+    """Path of a shipped table file (``spatialregion/data/tables/<name>``)."""
+    path = Path(str(resources.files("spatialregion") / "data" / "tables" / name))
+    if not path.exists():
+        available = sorted(p.name for p in path.parent.glob("*.csv"))
+        raise FileNotFoundError(f"no shipped table {name!r}; available: {available}")
+    return path
+
+
+def ai_index() -> pd.DataFrame:
+    """Artificial-intelligence development index of the 31 mainland provinces.
+
+    Columns ``province`` (short Chinese name), ``region`` (东部/中部/西部, the
+    paper's three regions: 11/8/12 provinces) and ``ai2011``, ``ai2015``,
+    ``ai2019``, ``ai2022`` (two decimals, as printed).
+
+    Reference: Wang Jiating et al., "新质生产力背景下中国人工智能发展的时空格局与驱动因素",
+    Table 2.  The paper decomposes it with the Dagum Gini coefficient (Table 5).
+    """
+    return pd.read_csv(table_path("ai_index_provinces.csv"))
+
+
+def bth_chains() -> pd.DataFrame:
+    """Industry- and innovation-chain indicators of the 13 Beijing–Tianjin–Hebei cities.
+
+    Long table (416 rows = 13 cities × 4 years × 8 indicators) with columns
+    ``city, year, table, indicator, chain (industry|innovation), unit, value``
+    as printed in Tables 2–5 of Jiang, Nie & Li (2025), 区域经济评论 2025(3): 85–97.
+    See ``data/tables/bth_chains_README.md`` for the cells the paper prints
+    inconsistently (kept as printed).
+    """
+    return pd.read_csv(table_path("bth_chains_raw.csv"))

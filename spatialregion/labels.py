@@ -1,0 +1,136 @@
+"""Class labels used across the toolkit, in Chinese with their English twins.
+
+One place for every label a map, table or export shows.  Each table is a
+tuple of :class:`Label` in order from the lowest / coldest class to the
+highest / hottest (or in the conventional order of the literature).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+__all__ = [
+    "Label",
+    "HOTSPOT_CLASSES",
+    "GI_BINS",
+    "LISA_CLUSTERS",
+    "COUPLING_CLASSES",
+    "TAPIO_STATES",
+    "TAPIO_GROUPS",
+    "INTERACTION_TYPES",
+    "ZONES",
+    "zh",
+    "en",
+]
+
+
+class Label(NamedTuple):
+    key: str  # stable machine key used in frames and styles
+    zh: str
+    en: str
+    color: str = "#cccccc"
+
+
+#: Five literature classes of Gi* z-scores, cold → hot.
+HOTSPOT_CLASSES: tuple[Label, ...] = (
+    Label("cold", "冷点", "Cold spot", "#2166ac"),
+    Label("sub_cold", "次冷点", "Sub-cold spot", "#92c5de"),
+    Label("transition", "过渡", "Transition", "#f7f7f7"),
+    Label("sub_hot", "次热点", "Sub-hot spot", "#f4a582"),
+    Label("hot", "热点", "Hot spot", "#b2182b"),
+)
+
+#: ArcGIS Gi_Bin values −3 … 3.
+GI_BINS: tuple[Label, ...] = (
+    Label("-3", "冷点（99%置信）", "Cold spot – 99% confidence", "#4575b5"),
+    Label("-2", "冷点（95%置信）", "Cold spot – 95% confidence", "#849eba"),
+    Label("-1", "冷点（90%置信）", "Cold spot – 90% confidence", "#c0ccbe"),
+    Label("0", "不显著", "Not significant", "#ffffbf"),
+    Label("1", "热点（90%置信）", "Hot spot – 90% confidence", "#fab984"),
+    Label("2", "热点（95%置信）", "Hot spot – 95% confidence", "#ed7551"),
+    Label("3", "热点（99%置信）", "Hot spot – 99% confidence", "#d62f27"),
+)
+
+#: Local Moran cluster types (GeoDa colours).
+LISA_CLUSTERS: tuple[Label, ...] = (
+    Label("ns", "不显著", "Not significant", "#eeeeee"),
+    Label("HH", "高-高", "High-High", "#e41a1c"),
+    Label("LH", "低-高", "Low-High", "#9ecae1"),
+    Label("LL", "低-低", "Low-Low", "#377eb8"),
+    Label("HL", "高-低", "High-Low", "#fb9a99"),
+)
+
+#: Ten coupling-coordination classes at 0.1 steps of D (廖重斌 1999), low → high.
+COUPLING_CLASSES: tuple[Label, ...] = (
+    Label("extreme_imbalance", "极度失调", "Extreme imbalance", "#a50026"),
+    Label("serious_imbalance", "严重失调", "Serious imbalance", "#d73027"),
+    Label("moderate_imbalance", "中度失调", "Moderate imbalance", "#f46d43"),
+    Label("mild_imbalance", "轻度失调", "Mild imbalance", "#fdae61"),
+    Label("near_imbalance", "濒临失调", "On the verge of imbalance", "#fee08b"),
+    Label("barely_coordinated", "勉强协调", "Barely coordinated", "#d9ef8b"),
+    Label("primary_coordination", "初级协调", "Primary coordination", "#a6d96a"),
+    Label("intermediate_coordination", "中级协调", "Intermediate coordination", "#66bd63"),
+    Label("good_coordination", "良好协调", "Good coordination", "#1a9850"),
+    Label("quality_coordination", "优质协调", "High-quality coordination", "#006837"),
+)
+
+#: Tapio (2005) eight decoupling states.
+TAPIO_STATES: tuple[Label, ...] = (
+    Label("strong_decoupling", "强脱钩", "Strong decoupling", "#1a9850"),
+    Label("weak_decoupling", "弱脱钩", "Weak decoupling", "#91cf60"),
+    Label("recessive_decoupling", "衰退脱钩", "Recessive decoupling", "#d9ef8b"),
+    Label("expansive_coupling", "扩张连接", "Expansive coupling", "#fee08b"),
+    Label("recessive_coupling", "衰退连接", "Recessive coupling", "#fdae61"),
+    Label("expansive_negative_decoupling", "扩张负脱钩", "Expansive negative decoupling", "#f46d43"),
+    Label("strong_negative_decoupling", "强负脱钩", "Strong negative decoupling", "#a50026"),
+    Label("weak_negative_decoupling", "弱负脱钩", "Weak negative decoupling", "#d73027"),
+)
+
+#: Tapio states grouped into three.
+TAPIO_GROUPS: tuple[Label, ...] = (
+    Label("decoupling", "脱钩", "Decoupling", "#1a9850"),
+    Label("coupling", "连接", "Coupling", "#fee08b"),
+    Label("negative_decoupling", "负脱钩", "Negative decoupling", "#d73027"),
+)
+
+#: Geographic-detector interaction types (Wang & Xu 2017).
+INTERACTION_TYPES: tuple[Label, ...] = (
+    Label("nonlinear_weaken", "非线性减弱", "Nonlinear weaken"),
+    Label("univariate_weaken", "单因子非线性减弱", "Uni-variable weaken"),
+    Label("bivariate_enhance", "双因子增强", "Bi-variable enhance"),
+    Label("independent", "独立", "Independent"),
+    Label("nonlinear_enhance", "非线性增强", "Nonlinear enhance"),
+)
+
+#: Territorial-space zones (三区三线, 主体功能区).
+ZONES: tuple[Label, ...] = (
+    Label("urban", "城镇空间", "Urban space", "#e31a1c"),
+    Label("agricultural", "农业空间", "Agricultural space", "#ffd92f"),
+    Label("ecological", "生态空间", "Ecological space", "#33a02c"),
+    Label("urban_boundary", "城镇开发边界", "Urban development boundary", "#fb9a99"),
+    Label("farmland", "永久基本农田", "Permanent basic farmland", "#fdbf6f"),
+    Label("eco_redline", "生态保护红线", "Ecological protection red line", "#1f78b4"),
+    Label("optimized", "优化开发区", "Optimised development zone", "#b15928"),
+    Label("key", "重点开发区", "Key development zone", "#ff7f00"),
+    Label("agri_production", "农产品主产区", "Main agricultural-production zone", "#b2df8a"),
+    Label("key_ecological", "重点生态功能区", "Key ecological-function zone", "#6a3d9a"),
+    Label("prohibited", "禁止开发区", "Prohibited development zone", "#cab2d6"),
+    Label("unzoned", "未分区", "Unzoned", "#ffffff"),
+)
+
+
+def _lookup(table: tuple[Label, ...], key: str) -> Label:
+    for lab in table:
+        if lab.key == key:
+            return lab
+    raise KeyError(key)
+
+
+def zh(table: tuple[Label, ...], key: str) -> str:
+    """Chinese label of ``key`` in ``table``."""
+    return _lookup(table, key).zh
+
+
+def en(table: tuple[Label, ...], key: str) -> str:
+    """English label of ``key`` in ``table``."""
+    return _lookup(table, key).en

@@ -1,0 +1,42 @@
+"""Shared fixtures: embedded boundaries, their weights, a seeded generator.
+
+Matplotlib runs headless (Agg) in every test.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture(scope="session")
+def provinces():
+    """The 31 mainland provinces (EPSG:4490) from the embedded layer."""
+    import spatialregion as sr
+
+    return sr.load("provinces")
+
+
+@pytest.fixture(scope="session")
+def prefectures():
+    """All prefecture-level units (EPSG:4490) from the embedded layer."""
+    import spatialregion as sr
+
+    return sr.load("prefectures")
+
+
+@pytest.fixture(scope="session")
+def provinces_queen(provinces):
+    """Queen contiguity of the mainland provinces, islands linked to nearest (default)."""
+    import spatialregion as sr
+
+    return sr.weights.build(provinces, method="queen")
+
+
+@pytest.fixture()
+def rng():
+    return np.random.default_rng(20261123)
