@@ -314,12 +314,11 @@ _GROUP_ALIASES = {
 
 @functools.lru_cache(maxsize=None)
 def _group_labels() -> dict[str, list[tuple[str, str]]]:
-    """``{grouping: [(zh, en), ...]}`` in table order."""
-    pg = _province_groups()
-    out = {}
-    for g in ("region3", "region4", "zone8"):
-        pairs = pg[[g, f"{g}_en"]].dropna().drop_duplicates()
-        out[g] = [(str(a), str(b)) for a, b in pairs.itertuples(index=False)]
+    """``{grouping: [(zh, en), ...]}`` in the canonical order of ``group_labels.csv``."""
+    table = pd.read_csv(_data_path("group_labels.csv"))
+    out: dict[str, list[tuple[str, str]]] = {}
+    for row in table.itertuples(index=False):
+        out.setdefault(str(row.grouping), []).append((str(row.label), str(row.label_en)))
     return out
 
 
@@ -349,7 +348,8 @@ def groups(name: str, *, lang: str = "zh") -> dict[str, list[str]]:
         attrs = _attributes("prefectures").set_index("adcode")
         codes = cg.loc[cg["group"] == "jingjinji", "adcode"]
         col = "name_short" if lang == "zh" else "name_en"
-        label = "京津冀" if lang == "zh" else "Beijing-Tianjin-Hebei"
+        zh, en = _group_labels()["jingjinji"][0]
+        label = zh if lang == "zh" else en
         return {label: [str(attrs.loc[c, col]) for c in sorted(codes)]}
     if key not in ("region3", "region4", "zone8"):
         raise InputError(f"unknown grouping {name!r}; choose one of {list(GROUPINGS)}")
