@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -192,10 +193,15 @@ def _weights_array(gdf: Any, weights: Any) -> tuple[np.ndarray, str | None]:
     return w, name
 
 
-def _to_lonlat(x: Any, y: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
+@lru_cache(maxsize=16)
+def _transformer_to_lonlat(wkt: str) -> Any:
     from pyproj import Transformer
 
-    tr = Transformer.from_crs(target, "EPSG:4490", always_xy=True)
+    return Transformer.from_crs(wkt, "EPSG:4490", always_xy=True)
+
+
+def _to_lonlat(x: Any, y: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
+    tr = _transformer_to_lonlat(target.to_wkt())
     return tr.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
 
 
