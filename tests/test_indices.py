@@ -1,0 +1,387 @@
+"""Tests of spatialregion.indices (entropy weights, entropy-TOPSIS, coupling coordination).
+
+Cases covered
+-------------
+* Hand-computed 3 × 3 table (two benefit, one cost indicator): entropies
+  e = 1/3 + (2/3)·ln 1.5 / ln 3 and 0, weights, scores; TOPSIS distances and closeness by
+  their closed form; the shift variant and the vector-normalised TOPSIS against plain loops.
+* Panels: pooled long panel = cross-section of the stacked rows; per-period = separate
+  cross-sections; wide (indicator, period) columns = long panel.
+* Properties (hypothesis): weights sum to 1 and lie in [0, 1]; invariance to positive affine
+  rescaling of an indicator (min–max) and to positive scaling (x/max); flipping a direction
+  equals negating the column; permuting rows permutes scores and keeps weights.
+* Coupling coordination: hand values for both variants (2 and 3 subsystems), sqrt = standard / n,
+  C = 1 for equal subsystems, class boundaries at 0.1 steps (incl. 0.3, 0.7, 1.0), all-zero rows.
+* BTH example: P1/P2 (pooled entropy within each chain), U (sqrt variant) and D for 13 cities ×
+  4 years pinned against an independent plain-numpy computation (1e-12); loose sanity check
+  against the paper (Beijing U ≈ 0.50, Tianjin D 2023 ≈ 0.42, within 0.1).
+* Bad input: constant indicator (ConstantError; constant="zero" gives weight 0), negative values
+  with normalize="max", NaN, bad directions / shift / choices, single row, U outside [0, 1],
+  misaligned subsystems, bad alpha.
+* Result objects: summaries render, to_frame keeps index and geometry, styles, GeoPackage;
+  maps of a cross-section and of one period of a long panel (slow).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from spatialregion import indices as I
+from spatialregion import labels
+from spatialregion.errors import AlignmentError, ConstantError, InputError, MissingValueError
+
+X3 = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [1.0, 1.0, 4.0], "c": [3.0, 2.0, 1.0]})
+E1 = 1 / 3 + (2 / 3) * np.log(1.5) / np.log(3)  # entropy of p = (0, 1/3, 2/3)
+
+
+# -- hand-computed -------------------------------------------------------------
+def test_entropy_hand_table():
+    r = I.entropy_weights(X3, "++-")
+    # z: a = (0, .5, 1); b = (0, 0, 1); c (cost) = (3 - x)/2 = (0, .5, 1)
+    np.testing.assert_allclose(r.normalized.to_numpy(), [[0, 0, 0], [0.5, 0, 0.5], [1, 1, 1]], atol=1e-15)
+    np.testing.assert_allclose(r.entropy, [E1, 0.0, E1], atol=1e-14)
+    d = np.array([1 - E1, 1.0, 1 - E1])
+    np.testing.assert_allclose(r.divergence, d, atol=1e-14)
+    np.testing.assert_allclose(r.weights, d / d.sum(), atol=1e-14)
+    w = d / d.sum()
+    np.testing.assert_allclose(r.scores, [0.0, 0.5 * (w[0] + w[2]), 1.0], atol=1e-14)
+    assert list(r.table["direction"]) == ["+", "+", "-"]
+
+
+def test_entropy_shift_against_plain_loop():
+    s = 0.01
+    r = I.entropy_weights(X3, {"c": "-"}, shift=s)
+    z = np.array([[0, 0, 0], [0.5, 0, 0.5], [1, 1, 1]]) + s
+    e = []
+    for j in range(3):
+        p = z[:, j] / z[:, j].sum()
+        e.append(-sum(pi * np.log(pi) for pi in p) / np.log(3))
+    d = 1 - np.array(e)
+    np.testing.assert_allclose(r.weights, d / d.sum(), atol=1e-14)
+
+
+def test_topsis_hand_table():
+    t = I.entropy_topsis(X3, "++-")
+    w = I.entropy_weights(X3, "++-").weights.to_numpy()
+    z = np.array([[0, 0, 0], [0.5, 0, 0.5], [1, 1, 1]])
+    dp = np.sqrt(((w * (1 - z)) ** 2).sum(axis=1))  # ideal = w (column max of w·z)
+    dm = np.sqrt(((w * z) ** 2).sum(axis=1))  # anti-ideal = 0
+    np.testing.assert_allclose(t.d_plus, dp, atol=1e-14)
+    np.testing.assert_allclose(t.d_minus, dm, atol=1e-14)
+    np.testing.assert_allclose(t.closeness, dm / (dp + dm), atol=1e-14)
+    assert t.rank.tolist() == [3, 2, 1]
+
+
+def test_topsis_vector_against_plain_loop():
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.uniform(1, 10, size=(7, 4)), columns=list("pqrs"))
+    dirs = ["+", "-", "+", "-"]
+    t = I.entropy_topsis(x, dirs, normalization="vector")
+    w = t.weights.to_numpy()
+    closeness = []
+    for i in range(7):
+        dp = dm = 0.0
+        for j in range(4):
+            col = x.iloc[:, j].to_numpy()
+            v = w[j] * col / np.sqrt((col**2).sum())
+            best, worst = (v.max(), v.min()) if dirs[j] == "+" else (v.min(), v.max())
+            dp += (v[i] - best) ** 2
+            dm += (v[i] - worst) ** 2
+        closeness.append(np.sqrt(dm) / (np.sqrt(dp) + np.sqrt(dm)))
+    np.testing.assert_allclose(t.closeness, closeness, atol=1e-13)
+
+
+# -- panels --------------------------------------------------------------------
+def _panel(rng, n=6, periods=(2015, 2020, 2025)):
+    rows = []
+    for p in periods:
+        for u in range(n):
+            rows.append({"unit": f"u{u}", "year": p, "a": rng.normal(), "b": rng.uniform(0, 5), "c": rng.gamma(2)})
+    return pd.DataFrame(rows)
+
+
+def test_pooled_panel_equals_stacked_cross_section(rng):
+    long = _panel(rng)
+    pooled = I.entropy_weights(long, "+-+", columns=["a", "b", "c"], period="year")
+    cross = I.entropy_weights(long[["a", "b", "c"]], "+-+")
+    np.testing.assert_allclose(pooled.weights, cross.weights, atol=1e-14)
+    np.testing.assert_allclose(pooled.scores, cross.scores, atol=1e-14)
+    assert pooled.scores.index.equals(long.index)
+
+
+def test_per_period_equals_separate_cross_sections(rng):
+    long = _panel(rng)
+    per = I.entropy_weights(long, columns=["a", "b", "c"], period="year", panel="per_period")
+    assert per.weights.shape == (3, 3)
+    for year, sub in long.groupby("year"):
+        one = I.entropy_weights(sub[["a", "b", "c"]])
+        np.testing.assert_allclose(per.weights[year], one.weights, atol=1e-14)
+        np.testing.assert_allclose(per.scores.loc[sub.index], one.scores, atol=1e-14)
+    top = I.entropy_topsis(long, columns=["a", "b", "c"], period="year", panel="per_period")
+    for _, sub in long.groupby("year"):
+        assert sorted(top.rank.loc[sub.index]) == list(range(1, len(sub) + 1))
+
+
+def test_wide_panel_equals_long(rng):
+    long = _panel(rng)
+    wide = long.pivot(index="unit", columns="year", values=["a", "b", "c"])
+    rw = I.entropy_weights(wide, "+-+")
+    rl = I.entropy_weights(long, "+-+", columns=["a", "b", "c"], period="year")
+    np.testing.assert_allclose(rw.weights, rl.weights, atol=1e-14)
+    frame = rw.to_frame()
+    assert list(frame.columns) == ["score_2015", "score_2020", "score_2025"]
+    expect = long.assign(score=rl.scores).pivot(index="unit", columns="year", values="score")
+    np.testing.assert_allclose(frame.to_numpy(), expect.loc[frame.index].to_numpy(), atol=1e-14)
+
+
+# -- properties ----------------------------------------------------------------
+matrices = arrays(
+    np.float64,
+    st.tuples(st.integers(3, 12), st.integers(2, 5)),
+    elements=st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False),
+)
+
+
+def _ok(x: np.ndarray) -> bool:
+    return bool((np.ptp(x, axis=0) > 1e-6 * (1 + np.abs(x).max())).all())
+
+
+@settings(max_examples=50, deadline=None)
+@given(matrices, st.floats(0.01, 100), st.floats(-100, 100), st.integers(0, 2**31 - 1))
+def test_entropy_properties(x, a, b, seed):
+    if not _ok(x):
+        return
+    df = pd.DataFrame(x, columns=[f"x{j}" for j in range(x.shape[1])])
+    r = I.entropy_weights(df)
+    w = r.weights.to_numpy()
+    assert w.sum() == pytest.approx(1.0, abs=1e-12)
+    assert ((w >= 0) & (w <= 1)).all()
+    assert ((r.scores >= -1e-12) & (r.scores <= 1 + 1e-12)).all()
+    # positive affine rescaling of one indicator leaves min–max results unchanged
+    scaled = df.assign(x0=a * df["x0"] + b)
+    np.testing.assert_allclose(I.entropy_weights(scaled).weights, w, atol=1e-8)
+    # flipping a direction equals negating the column
+    flipped = I.entropy_weights(df, {"x1": "-"})
+    negated = I.entropy_weights(df.assign(x1=-df["x1"]))
+    np.testing.assert_allclose(flipped.weights, negated.weights, atol=1e-12)
+    np.testing.assert_allclose(flipped.scores, negated.scores, atol=1e-12)
+    # permuting rows permutes scores, keeps weights
+    perm = np.random.default_rng(seed).permutation(len(df))
+    rp = I.entropy_weights(df.iloc[perm])
+    np.testing.assert_allclose(rp.weights, w, atol=1e-12)
+    np.testing.assert_allclose(rp.scores.to_numpy(), r.scores.to_numpy()[perm], atol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(3, 10), st.integers(2, 4)), elements=st.floats(0.1, 1e3)), st.floats(0.01, 100))
+def test_max_normalisation_scale_invariance(x, a):
+    if not _ok(x):
+        return
+    df = pd.DataFrame(x, columns=[f"x{j}" for j in range(x.shape[1])])
+    r = I.entropy_weights(df, normalize="max")
+    r2 = I.entropy_weights(df.assign(x0=a * df["x0"]), normalize="max")
+    np.testing.assert_allclose(r2.weights, r.weights, atol=1e-9)
+    assert r.weights.sum() == pytest.approx(1.0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 8), st.integers(2, 4)), elements=st.floats(0, 1)))
+def test_coupling_properties(u):
+    k = u.shape[1]
+    std = I.coupling_coordination(pd.DataFrame(u))
+    sq = I.coupling_coordination(pd.DataFrame(u), variant="sqrt")
+    assert ((std.c >= 0) & (std.c <= 1 + 1e-12)).all()
+    np.testing.assert_allclose(sq.c, std.c / k, atol=1e-12)
+    np.testing.assert_allclose(std.d, np.sqrt(std.c * u.mean(axis=1)), atol=1e-12)
+    rev = I.coupling_coordination(pd.DataFrame(u[:, ::-1]))
+    np.testing.assert_allclose(rev.d, std.d, atol=1e-12)
+
+
+# -- coupling by hand ------------------------------------------------------------
+def test_coupling_hand_values():
+    r = I.coupling_coordination([0.25, 0.5], [1.0, 0.5])
+    # standard: C = 2·√0.25/1.25 = 0.8; T = 0.625; D = √0.5
+    np.testing.assert_allclose(r.c, [0.8, 1.0], atol=1e-15)
+    np.testing.assert_allclose(r.t, [0.625, 0.5], atol=1e-15)
+    np.testing.assert_allclose(r.d, [np.sqrt(0.5), np.sqrt(0.5)], atol=1e-15)
+    assert r.klass.tolist() == ["intermediate_coordination"] * 2
+    s = I.coupling_coordination([0.25, 0.5], [1.0, 0.5], variant="sqrt")
+    np.testing.assert_allclose(s.c, [0.4, 0.5], atol=1e-15)
+    np.testing.assert_allclose(s.d, [0.5, 0.5], atol=1e-15)
+    assert s.klass.tolist() == ["barely_coordinated"] * 2
+    three = I.coupling_coordination([0.2], [0.4], [0.8], alpha=[0.5, 0.25, 0.25])
+    c = 3 * (0.2 * 0.4 * 0.8) ** (1 / 3) / 1.4
+    assert three.c.iloc[0] == pytest.approx(c, abs=1e-14)
+    assert three.t.iloc[0] == pytest.approx(0.1 + 0.1 + 0.2, abs=1e-14)
+    assert three.d.iloc[0] == pytest.approx(np.sqrt(c * 0.4), abs=1e-14)
+    zero = I.coupling_coordination([0.0, 0.0], [0.0, 0.3])
+    assert zero.c.tolist() == [0.0, 0.0] and zero.d.tolist() == [0.0, 0.0]
+
+
+def test_coupling_class_boundaries():
+    d = np.array([0.0, 0.0999999, 0.1, 0.3, 0.1 + 0.2, 0.6, 0.7, 0.89999, 0.9, 0.99, 1.0])
+    assert I.coupling_class(d).tolist() == [0, 0, 1, 3, 3, 6, 7, 8, 9, 9, 9]
+    assert [x.zh for x in labels.COUPLING_CLASSES][0] == "极度失调"
+    r = I.coupling_coordination([0.09, 1.0], [0.09, 1.0])  # D = √(1·0.09) = 0.3 exactly in theory
+    assert r.klass.tolist() == ["mild_imbalance", "quality_coordination"]
+    frame = r.to_frame()
+    assert frame["class_zh"].tolist() == ["轻度失调", "优质协调"]
+    assert frame["class_en"].tolist() == ["Mild imbalance", "High-quality coordination"]
+
+
+# -- BTH example -----------------------------------------------------------------
+def _example():
+    path = Path(__file__).resolve().parents[1] / "examples" / "bth_coupling.py"
+    spec = importlib.util.spec_from_file_location("bth_coupling", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _bth_plain():
+    """P1, P2, U (sqrt form), D by plain numpy, independent of spatialregion.indices."""
+    from spatialregion import datasets
+
+    raw = datasets.bth_chains()
+    out = {}
+    for chain, name in (("industry", "P1"), ("innovation", "P2")):
+        m = raw[raw["chain"] == chain].pivot_table(index=["city", "year"], columns="indicator", values="value")
+        x = m.to_numpy()
+        z = (x - x.min(axis=0)) / (x.max(axis=0) - x.min(axis=0))
+        p = z / z.sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            e = -np.nansum(np.where(p > 0, p * np.log(p), 0.0), axis=0) / np.log(len(x))
+        w = (1 - e) / (1 - e).sum()
+        out[name] = pd.Series(z @ w, index=m.index)
+    df = pd.DataFrame(out)
+    df["U"] = np.sqrt(df.P1 * df.P2) / (df.P1 + df.P2)
+    df["D"] = np.sqrt(df.U * (df.P1 + df.P2) / 2)
+    return df
+
+
+def test_bth_example_pinned():
+    mod = _example()
+    ref = _bth_plain()
+    res = mod.coupling(variant="sqrt")
+    frame = res.to_frame()
+    assert len(frame) == 52
+    frame = frame.loc[ref.index]
+    np.testing.assert_allclose(frame["P1"], ref["P1"], atol=1e-12)
+    np.testing.assert_allclose(frame["P2"], ref["P2"], atol=1e-12)
+    np.testing.assert_allclose(frame["C"], ref["U"], atol=1e-12)
+    np.testing.assert_allclose(frame["D"], ref["D"], atol=1e-12)
+    # loose sanity check against the paper's printed values (see examples/README.md)
+    bj = frame.xs("北京", level="city")["C"]
+    assert (np.abs(bj - 0.50) < 0.1).all()
+    assert abs(frame.loc[("天津", 2023), "D"] - 0.42) < 0.1
+    table = mod.paper_table(res)
+    assert table.index[0] == "北京" and table.shape == (13, 12)
+
+
+# -- bad input -------------------------------------------------------------------
+def test_bad_input():
+    with pytest.raises(ConstantError, match="'b'"):
+        I.entropy_weights(X3.assign(b=2.0))
+    r = I.entropy_weights(X3.assign(b=2.0), constant="zero")
+    assert r.weights["b"] == 0 and r.entropy["b"] == 1 and r.weights.sum() == pytest.approx(1)
+    neg = X3.assign(a=[-1.0, 0.5, 2.0])
+    I.entropy_weights(neg)  # negative raw values are fine after min–max
+    with pytest.raises(InputError, match="normalize='max'.*'a'"):
+        I.entropy_weights(neg, normalize="max")
+    with pytest.raises(InputError, match="'c'"):
+        I.entropy_weights(X3.assign(c=[0.0, 1.0, 2.0]), "++-", normalize="max")
+    with pytest.raises(MissingValueError):
+        I.entropy_weights(X3.assign(a=[1.0, np.nan, 3.0]))
+    with pytest.raises(InputError, match="direction"):
+        I.entropy_weights(X3, ["+", "x", "-"])
+    with pytest.raises(InputError, match="3 indicators"):
+        I.entropy_weights(X3, ["+", "-"])
+    with pytest.raises(InputError, match="unknown indicator"):
+        I.entropy_weights(X3, {"zz": "-"})
+    with pytest.raises(InputError, match="shift"):
+        I.entropy_weights(X3, shift=-1)
+    with pytest.raises(InputError, match="panel"):
+        I.entropy_weights(X3, panel="yearly")
+    with pytest.raises(InputError, match="at least 2 rows"):
+        I.entropy_weights(X3.iloc[:1])
+    with pytest.raises(InputError, match="not in the data"):
+        I.entropy_weights(X3, columns=["a", "zz"])
+    with pytest.raises(InputError, match="period"):
+        I.entropy_weights(X3, period="year")
+    with pytest.raises(InputError, match="normalization"):
+        I.entropy_topsis(X3, normalization="l1")
+
+
+def test_coupling_bad_input():
+    with pytest.raises(InputError, match="at least 2"):
+        I.coupling_coordination([0.1, 0.2])
+    with pytest.raises(InputError, match=r"\[0, 1\]"):
+        I.coupling_coordination([0.1, 1.2], [0.3, 0.4])
+    with pytest.raises(InputError, match=r"\[0, 1\]"):
+        I.coupling_coordination([0.1, -0.2], [0.3, 0.4])
+    with pytest.raises(AlignmentError):
+        I.coupling_coordination(pd.Series([0.1, 0.2], index=["a", "b"]), pd.Series([0.1, 0.2], index=["b", "a"]))
+    with pytest.raises(AlignmentError):
+        I.coupling_coordination([0.1, 0.2], [0.1, 0.2, 0.3])
+    with pytest.raises(InputError, match="alpha"):
+        I.coupling_coordination([0.1], [0.2], alpha=[0.7, 0.7])
+    with pytest.raises(InputError, match="variant"):
+        I.coupling_coordination([0.1], [0.2], variant="square")
+    with pytest.raises(MissingValueError):
+        I.coupling_coordination([0.1, np.nan], [0.2, 0.3])
+
+
+def test_inputs_unchanged():
+    before = X3.copy()
+    I.entropy_topsis(X3, "++-")
+    pd.testing.assert_frame_equal(X3, before)
+
+
+# -- result objects with geometry --------------------------------------------------
+def test_results_with_geometry(provinces, tmp_path, rng):
+    gdf = provinces[["name_short", "geometry"]].copy()
+    for c in ("g1", "g2", "g3"):
+        gdf[c] = rng.uniform(0, 10, len(gdf))
+    r = I.entropy_topsis(gdf, "++-")
+    frame = r.to_frame()
+    assert frame.index.equals(gdf.index) and frame.crs == gdf.crs
+    assert {"closeness", "rank", "g1_norm"} <= set(frame.columns)
+    for s in (r.summary(), I.entropy_weights(gdf).summary()):
+        assert str(s) and s.to_html() and s.to_latex() and s.to_csv()
+    assert r.to_gpkg(tmp_path / "t.gpkg").exists()
+    e = I.entropy_weights(gdf)
+    cc = I.coupling_coordination(e.scores, r.closeness, geometry=gdf.geometry)
+    assert cc.to_frame().crs == gdf.crs
+    style = cc._style()
+    assert set(c.value for c in style.classes) == set(cc.klass)
+    assert cc.to_gpkg(tmp_path / "c.gpkg").exists()
+    assert "耦合协调" in str(cc.summary())
+
+
+@pytest.mark.slow
+def test_plots(provinces, rng):
+    """Maps of a cross-section and of one period of a long panel (first map loads fonts: slow)."""
+    gdf = provinces[["geometry"]].assign(a=rng.uniform(size=len(provinces)), b=rng.uniform(size=len(provinces)))
+    assert I.entropy_topsis(gdf).plot() is not None
+    rows = []
+    for year in (2020, 2021):
+        g = provinces[["geometry"]].copy()
+        g["year"] = year
+        g["a"] = rng.uniform(size=len(g))
+        g["b"] = rng.uniform(size=len(g))
+        rows.append(g)
+    import geopandas as gpd
+
+    panel = gpd.GeoDataFrame(pd.concat(rows, ignore_index=True), crs=provinces.crs)
+    r = I.entropy_weights(panel, period="year")
+    with pytest.raises(InputError, match="period"):
+        r.plot(period=1999)
+    assert r.plot(period=2020) is not None
