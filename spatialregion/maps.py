@@ -1,0 +1,802 @@
+"""Publication maps: CJK labels, South China Sea inset, north arrow, scale bar, legend with counts.
+
+One figure style for every result (DESIGN §7):
+
+* text is set in **Noto Sans CJK SC** (SIL Open Font License), the OpenType
+  font shipped by the PyPI package ``mplfonts``; :func:`use_cjk_font`
+  registers it with matplotlib (never a system font) and every map function
+  calls it.  Glyphs missing from the font are reported as
+  :class:`MissingGlyphWarning` (tests turn it into an error);
+* maps of China are drawn in the China Albers equal-area projection
+  (:data:`spatialregion.crs.ALBERS`), so the scale bar (matplotlib-scalebar)
+  is in true metres along the standard parallels 25°N and 47°N (scale error
+  below 2 % inside China);
+* national maps get the 南海诸岛 (South China Sea islands) inset at the lower
+  right: the maritime boundary lines plus the units' geometry clipped to
+  105–125°E, 2–25°N; the main map then stops at 17.5°N;
+* a class legend whose entries carry the number of units in each class
+  (``热点 Hot spot (5)``), a north arrow and a title.
+
+The classes come from a :class:`spatialregion.export.Style`, the same object
+written as the QGIS style of a GeoPackage layer, so a figure and the layer
+opened in QGIS show the same classes and colours (:func:`classify_style`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import warnings
+from collections.abc import Sequence
+from importlib import util as _import_util
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import CRSError, GeometryError, InputError, SpatialRegionError, SpatialRegionWarning
+from .export import Style, categorized, class_codes, graduated, symbol_sizes
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "MissingGlyphWarning",
+    "use_cjk_font",
+    "font_path",
+    "missing_glyphs",
+    "classify_style",
+    "fisher_jenks_bins",
+    "quantile_bins",
+    "equal_interval_bins",
+    "class_counts",
+    "choropleth",
+    "plot_style",
+    "save",
+    "INSET_LABEL",
+]
+
+try:  # the lead's CRS constants; the literal is the same projection (DESIGN §2)
+    from .crs import ALBERS
+except ImportError:  # pragma: no cover - crs.py not yet present
+    ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=GRS80 +units=m +no_defs"
+
+#: label of the inset axes (``ax.child_axes``) and its caption
+INSET_LABEL = "south_china_sea_inset"
+INSET_CAPTION = "南海诸岛"
+#: lon/lat window of the inset and the southern limit of the main map when it is drawn
+INSET_BOX = (105.0, 2.0, 125.0, 25.0)
+MAIN_SOUTH_LIMIT = 17.5
+#: inset position in the main axes (x, y, width, height as fractions)
+_INSET_BOUNDS = (0.815, 0.008, 0.177, 0.27)
+#: lon/lat box used to decide whether data are in China
+CHINA_BOX = (73.0, 3.0, 136.0, 54.0)
+
+_MM_TO_PT = 72.0 / 25.4
+_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+_GLYPH_RE = re.compile(r"Glyph (\d+) .*missing from (current )?font")
+
+
+class MissingGlyphWarning(SpatialRegionWarning):
+    """A character of a label has no glyph in the CJK font (it would print as a box)."""
+
+
+# ---------------------------------------------------------------------------
+# fonts
+# ---------------------------------------------------------------------------
+
+
+def font_path() -> Path:
+    """Path of Noto Sans CJK SC Regular inside the installed ``mplfonts`` package.
+
+    Raises :class:`SpatialRegionError` when ``mplfonts`` (a core dependency) or
+    the font file is missing.  The package is located without importing it
+    (importing ``mplfonts`` has no side effects we need).
+    """
+    spec = _import_util.find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
+        raise SpatialRegionError("the CJK font package is missing: pip install mplfonts (a spatialregion dependency)")
+    for loc in spec.submodule_search_locations:
+        p = Path(loc) / "fonts" / _FONT_FILE
+        if p.exists():
+            return p
+    raise SpatialRegionError(f"mplfonts is installed but {_FONT_FILE} is missing from it; reinstall mplfonts")
+
+
+@functools.lru_cache(maxsize=1)
+def _font_family() -> str:
+    from matplotlib import font_manager
+
+    path = str(font_path())
+    if path not in {f.fname for f in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path).get_name()
+
+
+def use_cjk_font() -> str:
+    """Register Noto Sans CJK SC with matplotlib and make it the first sans-serif font.
+
+    Idempotent (cheap to call before every figure).  Sets ``font.family`` to
+    ``sans-serif`` with Noto Sans CJK SC first in ``font.sans-serif``; the font
+    also covers Latin letters, digits and the minus sign, so mixed labels such
+    as ``热点 Hot spot (5)`` use one typeface.  Returns the family name.
+    """
+    import matplotlib as mpl
+
+    family = _font_family()
+    current = list(mpl.rcParams["font.sans-serif"])
+    if not current or current[0] != family:
+        mpl.rcParams["font.sans-serif"] = [family] + [f for f in current if f != family]
+    if list(mpl.rcParams["font.family"]) != ["sans-serif"]:
+        mpl.rcParams["font.family"] = ["sans-serif"]
+    return family
+
+
+@functools.lru_cache(maxsize=1)
+def _charmap() -> frozenset[int]:
+    from matplotlib.ft2font import FT2Font
+
+    return frozenset(FT2Font(str(font_path())).get_charmap())
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """Characters of ``text`` that Noto Sans CJK SC cannot draw (whitespace ignored)."""
+    cmap = _charmap()
+    return sorted({ch for ch in str(text) if not ch.isspace() and ord(ch) not in cmap})
+
+
+def _check_glyphs(texts: Sequence[str]) -> None:
+    bad = sorted({ch for t in texts if t for ch in missing_glyphs(t)})
+    if bad:
+        shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in bad[:10])
+        warnings.warn(
+            MissingGlyphWarning(f"characters {shown} have no glyph in {_font_family()}; they will print as boxes"),
+            stacklevel=3,
+        )
+
+
+# ---------------------------------------------------------------------------
+# classification
+# ---------------------------------------------------------------------------
+
+_SCHEMES = ("natural_breaks", "fisher_jenks", "quantiles", "equal_interval", "categorical")
+
+
+def _geometry_kind(gdf: gpd.GeoDataFrame) -> str:
+    kinds = set(gdf.geometry.geom_type.dropna().unique())
+    fam = {
+        {"Polygon": "polygon", "MultiPolygon": "polygon", "LineString": "line", "MultiLineString": "line"}.get(k, "point")
+        for k in kinds
+    }
+    if len(fam) != 1:
+        raise GeometryError(f"mixed or missing geometry types {sorted(kinds)}; map one geometry type at a time")
+    return fam.pop()
+
+
+def _is_categorical(s: pd.Series) -> bool:
+    return bool(
+        isinstance(s.dtype, pd.CategoricalDtype)
+        or pd.api.types.is_bool_dtype(s.dtype)
+        or pd.api.types.is_object_dtype(s.dtype)
+        or pd.api.types.is_string_dtype(s.dtype)
+    )
+
+
+def _colors(cmap: str | Any, k: int, qualitative: bool) -> list[str]:
+    import matplotlib as mpl
+    from matplotlib.colors import to_hex
+
+    cm = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+    if qualitative and getattr(cm, "N", 256) <= 20:  # listed qualitative maps: take colours in order
+        return [to_hex(cm(i % cm.N)) for i in range(k)]
+    pos = np.linspace(0.12, 1.0, k) if k > 1 else np.array([0.6])
+    return [to_hex(cm(p)) for p in pos]
+
+
+def _edge_labels(edges: np.ndarray, data_decimals: int = 6) -> list[str]:
+    """``lo – hi`` labels.
+
+    Decimals: those of the data, at most enough for four significant digits of
+    the largest edge, and at least enough to keep distinct edges distinct.
+    """
+    top = float(np.abs(edges).max())
+    sig = max(0, 3 - int(np.floor(np.log10(top)))) if top > 0 else 0
+    d_distinct = 6
+    for d in range(7):
+        if len({f"{e:.{d}f}" for e in edges}) == len(set(edges.tolist())):
+            d_distinct = d
+            break
+    d = max(d_distinct, min(data_decimals, sig))
+    txt = [f"{e:.{d}f}" for e in edges]
+    return [f"{a} – {b}" for a, b in zip(txt[:-1], txt[1:])]
+
+
+def fisher_jenks_bins(y: Any, k: int) -> np.ndarray:
+    """Jenks natural breaks by Fisher's (1958) exact dynamic programme.
+
+    Partitions the sorted values into ``k`` contiguous classes minimising the
+    total within-class sum of squared deviations
+
+    .. math:: \\min \\sum_{c=1}^{k} \\sum_{i \\in c} (y_i - \\bar y_c)^2,
+
+    with the recursion :math:`D_j(i) = \\min_m D_{j-1}(m-1) + SSD(m, i)` evaluated
+    for all ``(m, i)`` at once from prefix sums (O(k n²) time in chunks of
+    ~4 M cells, no compilation).  Returns the ``k`` class upper bounds
+    (mapclassify's ``bins``; the last is ``max(y)``), identical to
+    ``mapclassify.FisherJenks(y, k).bins`` (tested).
+
+    References
+    ----------
+    Fisher, W. D. (1958). On grouping for maximum homogeneity. JASA 53, 789–798.
+    Jenks, G. F. (1977). Optimal data classification for choropleth maps.
+    """
+    x = np.sort(np.asarray(y, dtype=float))
+    n = x.size
+    k = int(min(k, n))
+    if k <= 1:
+        return x[-1:].copy()
+    c = x - x.mean()  # centred: prefix sums without cancellation
+    s1 = np.concatenate([[0.0], np.cumsum(c)])
+    s2 = np.concatenate([[0.0], np.cumsum(c * c)])
+    idx = np.arange(n)
+
+    def ssd(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # inclusive a..b, requires a <= b
+        cnt = b - a + 1
+        s = s1[b + 1] - s1[a]
+        return (s2[b + 1] - s2[a]) - s * s / cnt
+
+    d_prev = ssd(np.zeros(n, dtype=np.int64), idx)  # one class ending at i
+    back = np.zeros((k, n), dtype=np.int64)
+    chunk = max(1, 4_000_000 // n)
+    for j in range(1, k):
+        d_new = np.full(n, np.inf)
+        for i0 in range(0, n, chunk):
+            i = idx[i0 : i0 + chunk][None, :]  # last index of the class
+            m = idx[j : int(i.max()) + 1][:, None]  # first index of the class (>= j: j classes before it)
+            valid = m <= i
+            mm, ii = np.broadcast_arrays(m, i)
+            cost = np.full(mm.shape, np.inf)
+            cost[valid] = d_prev[mm[valid] - 1] + ssd(mm[valid], ii[valid])
+            best = np.argmin(cost, axis=0)
+            d_new[i0 : i0 + chunk] = cost[best, np.arange(cost.shape[1])]
+            back[j, i0 : i0 + chunk] = m[best, 0]
+        d_prev = d_new
+    bins = np.empty(k)
+    end = n - 1
+    for j in range(k - 1, 0, -1):
+        bins[j] = x[end]
+        end = back[j, end] - 1
+    bins[0] = x[end]
+    return bins
+
+
+def quantile_bins(y: Any, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` quantile classes: percentiles 100·i/k (i = 1 … k), duplicates merged.
+
+    Same as ``mapclassify.Quantiles(y, k).bins`` (numpy's linear percentile).
+    """
+    x = np.asarray(y, dtype=float)
+    return np.unique(np.percentile(x, np.linspace(100.0 / k, 100.0, k)))
+
+
+def equal_interval_bins(y: Any, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` classes of equal width (max − min)/k; the last is ``max(y)``.
+
+    Same as ``mapclassify.EqualInterval(y, k).bins``.
+    """
+    x = np.asarray(y, dtype=float)
+    lo, hi = x.min(), x.max()
+    bins = lo + (hi - lo) / k * np.arange(1, k + 1)
+    bins[-1] = hi
+    return bins
+
+
+def _decimals(y: np.ndarray, max_decimals: int = 4) -> int:
+    """Decimals the data are recorded with (0 … ``max_decimals``)."""
+    for d in range(max_decimals + 1):
+        if np.allclose(np.round(y, d), y, rtol=0, atol=1e-9 * max(1.0, float(np.abs(y).max()))):
+            return d
+    return max_decimals
+
+
+def classify_style(
+    gdf: pd.DataFrame,
+    column: str,
+    k: int = 5,
+    scheme: str | Sequence[float] = "natural_breaks",
+    cmap: str | Any | None = None,
+    title: str | None = None,
+) -> Style:
+    """Class a column into a :class:`~spatialregion.export.Style` for maps and QGIS.
+
+    Parameters
+    ----------
+    gdf : (Geo)DataFrame
+        Units; the geometry type (polygon/line/point) sets the symbol type.
+    column : str
+        Column to classify.  Numeric columns give a *graduated* style;
+        categorical, boolean or text columns (or ``scheme="categorical"``) a
+        *categorized* one (categories in categorical order, else sorted).
+    k : int, default 5
+        Number of classes (reduced to the number of distinct values).
+    scheme : str or sequence of float
+        ``"natural_breaks"`` (alias ``"fisher_jenks"``: Jenks's optimal
+        breaks by Fisher's (1958) exact algorithm, :func:`fisher_jenks_bins`,
+        equal to ``mapclassify.FisherJenks``; deterministic, unlike the k-means
+        ``mapclassify.NaturalBreaks``), ``"quantiles"``
+        (:func:`quantile_bins`), ``"equal_interval"``
+        (:func:`equal_interval_bins`), ``"categorical"``, or user breaks: the
+        upper bounds of the classes (mapclassify's ``bins``; the maximum is
+        added when it exceeds the last bound).  The kernels reproduce
+        mapclassify's (tests compare them) without importing it: mapclassify
+        compiles numba code at import, ~10 s on a busy 2-core machine.
+    cmap : str or Colormap, optional
+        Default ``"YlOrRd"`` (graduated) or ``"tab10"`` (categorized).
+    title : str, optional
+        Legend title (default: the column name).
+
+    Returns
+    -------
+    Style
+        Graduated classes ``lower < x <= upper`` (the first includes the
+        minimum), edges = [min, bin_1, …, bin_k]; labels ``lo – hi`` with as
+        few decimals as keep the edges distinct.
+    """
+    from ._validation import column_values
+
+    if not isinstance(gdf, pd.DataFrame):
+        raise InputError(f"classify_style needs a (Geo)DataFrame, got {type(gdf).__name__}")
+    if column not in gdf.columns:
+        raise InputError(f"column {column!r} not in the data; available: {list(gdf.columns)[:20]}")
+    if not isinstance(k, (int, np.integer)) or k < 1:
+        raise InputError(f"k must be a positive integer, got {k!r}")
+    if isinstance(scheme, str):
+        from ._validation import check_choice
+
+        check_choice("scheme", scheme, _SCHEMES)
+    geometry = _geometry_kind(gdf) if hasattr(gdf, "geometry") and "geometry" in gdf else "polygon"
+    title = column if title is None else title
+    s = gdf[column]
+    if scheme == "categorical" or _is_categorical(s):
+        if s.isna().any():
+            from ._validation import describe_rows
+
+            raise InputError(f"column {column!r} has missing values in {describe_rows(gdf.index[s.isna()])}")
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            values = list(s.cat.categories)
+        else:
+            values = sorted(s.unique().tolist(), key=lambda v: (str(type(v)), v))
+        colors = _colors(cmap or "tab10", len(values), qualitative=True)
+        return categorized(column, values, colors, [str(v) for v in values], title=title, geometry=geometry)
+
+    y, _ = column_values(gdf, column)
+    n_unique = len(np.unique(y))
+    if isinstance(scheme, str):
+        k_eff = int(min(k, n_unique))
+        if n_unique == 1:
+            bins = np.array([y[0]])
+        elif scheme in ("natural_breaks", "fisher_jenks"):
+            bins = fisher_jenks_bins(y, k_eff)
+        elif scheme == "quantiles":
+            bins = quantile_bins(y, k_eff)
+        else:
+            bins = equal_interval_bins(y, k_eff)
+    else:
+        user = np.sort(np.asarray([float(b) for b in scheme]))
+        if user.size == 0 or not np.all(np.isfinite(user)):
+            raise InputError(f"user breaks must be finite numbers, got {list(scheme)}")
+        bins = user if user[-1] >= y.max() else np.append(user, y.max())
+    lo = min(float(y.min()), float(bins[0]))
+    edges = np.concatenate([[lo], np.asarray(bins, dtype=float)])
+    if len(edges) == 1 or np.all(edges == edges[0]):
+        edges = np.array([lo, lo])
+    colors = _colors(cmap or "YlOrRd", len(edges) - 1, qualitative=False)
+    return graduated(column, edges, colors, _edge_labels(edges, _decimals(y)), title=title, geometry=geometry)
+
+
+def class_counts(gdf: pd.DataFrame, style: Style) -> np.ndarray:
+    """Number of units in each class of ``style`` (legend order)."""
+    codes = class_codes(style, gdf[style.column], gdf.index)
+    return np.bincount(codes, minlength=len(style.classes))
+
+
+# ---------------------------------------------------------------------------
+# drawing
+# ---------------------------------------------------------------------------
+
+
+def _in_china(gdf4326: gpd.GeoDataFrame) -> bool:
+    x0, y0, x1, y1 = gdf4326.total_bounds
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    bx0, by0, bx1, by1 = CHINA_BOX
+    return bool(bx0 <= cx <= bx1 and by0 <= cy <= by1 and x0 >= bx0 - 5 and x1 <= bx1 + 5)
+
+
+def _is_national(gdf4326: gpd.GeoDataFrame) -> bool:
+    """A national map (spans ≥ 20° of longitude and reaches south of 25°N): gets the inset."""
+    x0, y0, x1, _ = gdf4326.total_bounds
+    return bool(x1 - x0 >= 20 and y0 <= 25)
+
+
+def _map_crs(gdf: gpd.GeoDataFrame, in_china: bool) -> Any:
+    """China Albers for China; otherwise the data's projected CRS, or an Albers fitted to geographic data."""
+    if in_china:
+        return ALBERS
+    if gdf.crs.is_projected:
+        return gdf.crs
+    x0, y0, x1, y1 = gdf.to_crs(4326).total_bounds
+    h = y1 - y0
+    return (
+        f"+proj=aea +lat_1={y0 + h / 6:.3f} +lat_2={y1 - h / 6:.3f} +lat_0={(y0 + y1) / 2:.3f} "
+        f"+lon_0={(x0 + x1) / 2:.3f} +ellps=GRS80 +units=m +no_defs"
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _maritime() -> Any:
+    """The South China Sea maritime lines (EPSG:4490) from the embedded layers, or None."""
+    try:
+        from .regions import load
+
+        lines = load("maritime")
+    except (ImportError, SpatialRegionError, KeyError, ValueError, OSError) as exc:
+        warnings.warn(
+            SpatialRegionWarning(f"South China Sea maritime lines unavailable ({exc}); inset drawn without them"),
+            stacklevel=4,
+        )
+        return None
+    return lines
+
+
+def _feature_sizes(gdf: gpd.GeoDataFrame, style: Style, codes: np.ndarray) -> np.ndarray:
+    """Per-feature width/diameter in mm: the class size, or scaled by ``size_column`` like the QML."""
+    from .export import LINE_WIDTH_RANGE_MM, MARKER_SIZE_RANGE_MM
+
+    if style.size_column and style.geometry in ("line", "point"):
+        from ._validation import column_values
+
+        v, _ = column_values(gdf, style.size_column)
+        lo, hi = LINE_WIDTH_RANGE_MM if style.geometry == "line" else MARKER_SIZE_RANGE_MM
+        span = v.max() - v.min()
+        return lo + (v - v.min()) / span * (hi - lo) if span > 0 else np.full(len(v), lo)
+    return symbol_sizes(style)[codes]
+
+
+def _draw(ax: Axes, gdf: gpd.GeoDataFrame, style: Style, codes: np.ndarray, edgecolor: str, linewidth: float, **kw: Any) -> None:
+    colors = np.array([c.color for c in style.classes], dtype=object)[codes]
+    if style.geometry == "polygon":
+        gdf.plot(ax=ax, color=list(colors), edgecolor=edgecolor, linewidth=linewidth, **kw)
+        return
+    sizes = _feature_sizes(gdf, style, codes) * _MM_TO_PT
+    # thin/small first so that strong links and large points stay on top
+    order = np.argsort(sizes, kind="stable")
+    sub = gdf.iloc[order]
+    if style.geometry == "line":
+        sub.plot(ax=ax, color=list(colors[order]), linewidth=sizes[order], capstyle="round", **kw)
+    else:
+        sub.plot(ax=ax, color=list(colors[order]), markersize=sizes[order] ** 2, edgecolor="#232323", linewidth=0.3, **kw)
+
+
+def _legend(ax: Axes, style: Style, counts: np.ndarray, loc: str, edgecolor: str) -> Any:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    sizes = symbol_sizes(style) * _MM_TO_PT
+    handles = []
+    for c, n, sz in zip(style.classes, counts, sizes):
+        text = f"{c.label} ({int(n)})"
+        if style.geometry == "polygon":
+            handles.append(Patch(facecolor=c.color, edgecolor=edgecolor, linewidth=0.4, label=text))
+        elif style.geometry == "line":
+            handles.append(Line2D([], [], color=c.color, linewidth=sz, solid_capstyle="round", label=text))
+        else:
+            handles.append(
+                Line2D([], [], color="none", marker="o", markerfacecolor=c.color, markeredgecolor="#232323",
+                       markersize=sz, markeredgewidth=0.3, label=text)
+            )
+    leg = ax.legend(
+        handles=handles,
+        title=style.title or None,
+        loc=loc,
+        fontsize=7.5,
+        title_fontsize=8.5,
+        frameon=False,
+        handlelength=1.6,
+        handleheight=1.0,
+        borderaxespad=0.6,
+        labelspacing=0.35,
+    )
+    leg._legend_box.align = "left"
+    leg.set_zorder(20)
+    return leg
+
+
+def _north_arrow(ax: Axes, x: float = 0.06, y: float = 0.9, size: float = 0.07) -> None:
+    """A two-tone north arrow with an ``N`` above it, in axes coordinates (map north is up)."""
+    from matplotlib.patches import Polygon as MplPolygon
+
+    w = size * 0.32
+    left = MplPolygon([(x, y + size), (x - w, y), (x, y + size * 0.28)], closed=True, facecolor="#222222",
+                      edgecolor="#222222", linewidth=0.6, transform=ax.transAxes, zorder=21)
+    right = MplPolygon([(x, y + size), (x + w, y), (x, y + size * 0.28)], closed=True, facecolor="white",
+                       edgecolor="#222222", linewidth=0.6, transform=ax.transAxes, zorder=21)
+    for p in (left, right):
+        p.set_gid("north_arrow")
+        ax.add_patch(p)
+    ax.text(x, y + size * 1.08, "N", transform=ax.transAxes, ha="center", va="bottom", fontsize=10,
+            zorder=21, gid="north_arrow")
+
+
+def _nice_length(target: float) -> float:
+    """The 1-2-5 series value nearest below ``target`` (> 0)."""
+    exp = np.floor(np.log10(target))
+    for m in (5.0, 2.0, 1.0):
+        if m * 10**exp <= target:
+            return float(m * 10**exp)
+    return float(10**exp)  # pragma: no cover - unreachable for target > 0
+
+
+def _scalebar(ax: Axes, loc: str) -> Any:
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    # data units are metres of the equal-area projection; the bar shows a 1-2-5 length
+    width_m = abs(ax.get_xlim()[1] - ax.get_xlim()[0])
+    length_m = _nice_length(width_m * 0.2)
+    value, units = (length_m / 1000, "km") if length_m >= 1000 else (length_m, "m")
+    bar = ScaleBar(1.0, units="m", dimension="si-length", location=loc, fixed_value=value, fixed_units=units,
+                   frameon=False, scale_loc="bottom", font_properties={"size": 7.5}, border_pad=0.8,
+                   width_fraction=0.006, color="#222222")
+    bar.set_gid("scalebar")
+    ax.add_artist(bar)
+    return bar
+
+
+def _frame(ax: Axes) -> None:
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    for s in ax.spines.values():
+        s.set_linewidth(0.6)
+        s.set_color("#333333")
+
+
+def _inset(ax: Axes, gdf4490: gpd.GeoDataFrame, style: Style, codes: np.ndarray, base4490: Any,
+           edgecolor: str, crs: Any) -> Axes:
+    """South China Sea islands inset at the lower right of ``ax``."""
+    import geopandas as gpd
+    import shapely
+
+    x0, y0, x1, y1 = INSET_BOX
+    box = shapely.box(x0, y0, x1, y1)
+    iax = ax.inset_axes(list(_INSET_BOUNDS))
+    iax.set_label(INSET_LABEL)
+    frame_proj = gpd.GeoSeries([box], crs=4326).to_crs(crs)
+    if base4490 is not None:
+        clipped = base4490.clip_by_rect(x0, y0, x1, y1)
+        keep = ~(clipped.is_empty | clipped.isna())
+        gpd.GeoSeries(clipped[keep], crs=base4490.crs).to_crs(crs).plot(
+            ax=iax, color="#f2f2f2", edgecolor="#9a9a9a", linewidth=0.25)
+    geom = gdf4490.geometry.clip_by_rect(x0, y0, x1, y1)
+    keep = ~(geom.is_empty | geom.isna()).to_numpy()
+    if keep.any():
+        part = gpd.GeoDataFrame(gdf4490.drop(columns=gdf4490.geometry.name).iloc[keep],
+                                geometry=geom[keep].to_numpy(), crs=gdf4490.crs).to_crs(crs)
+        _draw(iax, part, style, codes[keep], edgecolor, 0.25)
+    lines = _maritime()
+    if lines is not None:
+        lines.to_crs(crs).plot(ax=iax, color="#3b6ea8", linewidth=0.7)
+    # window: the projected box, widened/heightened to the inset's aspect (equal scale in x and y)
+    bx0, by0, bx1, by1 = frame_proj.total_bounds
+    # the parent has equal aspect, so its box has the shape of its data window
+    (px0, px1), (py0, py1) = ax.get_xlim(), ax.get_ylim()
+    box_aspect = (_INSET_BOUNDS[3] * (py1 - py0)) / (_INSET_BOUNDS[2] * (px1 - px0))
+    w, h = bx1 - bx0, by1 - by0
+    if h / w > box_aspect:
+        w = h / box_aspect
+    else:
+        h = w * box_aspect
+    cx, cy = (bx0 + bx1) / 2, (by0 + by1) / 2
+    iax.set_xlim(cx - w / 2, cx + w / 2)
+    iax.set_ylim(cy - h / 2, cy + h / 2)
+    iax.set_aspect("equal", adjustable="box")
+    _frame(iax)
+    iax.set_facecolor("white")
+    iax.text(0.97, 0.03, INSET_CAPTION, transform=iax.transAxes, ha="right", va="bottom", fontsize=6.5)
+    return iax
+
+
+def plot_style(
+    gdf: gpd.GeoDataFrame,
+    style: Style,
+    ax: Axes | None = None,
+    title: str | None = None,
+    *,
+    inset: bool = True,
+    north_arrow: bool = True,
+    scalebar: bool = True,
+    legend: bool = True,
+    edgecolor: str = "#5a5a5a",
+    linewidth: float = 0.35,
+    labels: str | None = None,
+    base: gpd.GeoDataFrame | None = None,
+    legend_loc: str = "lower left",
+    scalebar_loc: str = "lower center",
+    figsize: tuple[float, float] = (8.0, 6.6),
+    **kwargs: Any,
+) -> Axes:
+    """Draw the classes of ``style`` as a publication map.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Units (any CRS; a CRS is required).  Every value of ``style.column``
+        must fall in a class (:func:`spatialregion.export.class_codes`).
+    style : Style
+        Categorized or graduated classes; polygons are filled, lines drawn with
+        the class width (or scaled by ``style.size_column``, 0.3–2 mm), points
+        as circles (1.5–5 mm), exactly as the QGIS style of
+        :func:`spatialregion.export.to_gpkg`.
+    ax : Axes, optional
+        Axes to draw in (a new 8 × 6.6 in figure by default).
+    title : str, optional
+        Map title.
+    inset : bool, default True
+        Draw the South China Sea islands inset (lower right) when the data are
+        a national map of China (span ≥ 20° of longitude, reach south of 25°N);
+        never for data outside China.
+    north_arrow, scalebar, legend : bool, default True
+        Map furniture.  The legend lists each class with its unit count.
+    edgecolor, linewidth : polygon outlines.
+    labels : str, optional
+        Column whose text is written at each unit's representative point
+        (e.g. ``"name_short"``).
+    base : GeoDataFrame, optional
+        Polygons drawn in light grey underneath (e.g. provinces under a flow
+        map); also used for the inset.
+    legend_loc, scalebar_loc : str
+        matplotlib locations.
+    **kwargs
+        Passed to ``GeoDataFrame.plot`` for the styled layer.
+
+    Returns
+    -------
+    Axes
+        The map axes; the inset is ``ax.child_axes`` labelled
+        :data:`INSET_LABEL`, the scale bar an artist with gid ``"scalebar"``.
+    """
+    import geopandas as gpd
+    import matplotlib.pyplot as plt
+
+    use_cjk_font()
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise InputError(f"plot_style needs a GeoDataFrame, got {type(gdf).__name__}")
+    if not isinstance(style, Style):
+        raise InputError(f"style must be a spatialregion.export.Style, got {type(style).__name__}")
+    if gdf.crs is None:
+        raise CRSError("gdf has no CRS; set it with .set_crs(...) (boundaries from spatialregion.load are EPSG:4490)")
+    if len(gdf) == 0:
+        raise InputError("gdf has no rows to map")
+    if style.column not in gdf.columns:
+        raise InputError(f"style column {style.column!r} is not in the data; columns: {list(gdf.columns)[:20]}")
+    if base is not None and (not isinstance(base, gpd.GeoDataFrame) or base.crs is None):
+        raise CRSError("base must be a GeoDataFrame with a CRS")
+    kind = _geometry_kind(gdf)
+    if kind != style.geometry:
+        raise GeometryError(f"the style draws {style.geometry}s but the data are {kind}s; build the style with geometry={kind!r}")
+    if labels is not None and labels not in gdf.columns:
+        raise InputError(f"labels column {labels!r} is not in the data")
+    codes = class_codes(style, gdf[style.column], gdf.index)
+    counts = np.bincount(codes, minlength=len(style.classes))
+    texts = [title or "", style.title] + [c.label for c in style.classes]
+    if labels is not None:
+        texts += [str(v) for v in gdf[labels]]
+    _check_glyphs(texts)
+
+    geo = gdf.to_crs(4490) if not gdf.crs.is_geographic else gdf
+    parts = [geo.geometry] + ([base.to_crs(geo.crs).geometry] if base is not None else [])
+    geo_all = gpd.GeoSeries(pd.concat(parts, ignore_index=True), crs=geo.crs)
+    china = _in_china(geo_all)
+    with_inset = bool(inset and china and _is_national(geo_all))
+    crs = _map_crs(gdf, china)
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    proj = gdf.to_crs(crs)
+    base_proj = base.to_crs(crs) if base is not None else None
+    if base_proj is not None:
+        base_proj.plot(ax=ax, color="#f2f2f2", edgecolor="#b0b0b0", linewidth=0.3)
+    _draw(ax, proj, style, codes, edgecolor, linewidth, **kwargs)
+
+    # extent: all drawn geometry, cut at 17.5°N when the islands go to the inset
+    extent_geo = geo_all
+    if with_inset:
+        extent_geo = extent_geo.clip_by_rect(-180, MAIN_SOUTH_LIMIT, 180, 90)
+        extent_geo = extent_geo[~extent_geo.is_empty]
+    x0, y0, x1, y1 = gpd.GeoSeries(extent_geo, crs=geo.crs).to_crs(crs).total_bounds
+    dx, dy = (x1 - x0) * 0.03, (y1 - y0) * 0.03
+    ax.set_xlim(x0 - dx, x1 + dx * (3 if with_inset else 1))  # room for the inset off the east coast
+    ax.set_ylim(y0 - dy, y1 + dy)
+    ax.set_aspect("equal")
+    _frame(ax)
+
+    if labels is not None:
+        pts = proj.geometry.representative_point()
+        for p, txt in zip(pts, proj[labels]):
+            ax.annotate(str(txt), (p.x, p.y), ha="center", va="center", fontsize=5.5, color="#222222", zorder=15)
+    if with_inset:
+        _inset(ax, geo, style, codes, None if base is None else base.to_crs(geo.crs).geometry, edgecolor, crs)
+    if legend:
+        _legend(ax, style, counts, legend_loc, edgecolor)
+    if north_arrow:
+        _north_arrow(ax)
+    if scalebar:
+        _scalebar(ax, scalebar_loc)
+    if title:
+        ax.set_title(title, fontsize=12, pad=8)
+    return ax
+
+
+def choropleth(
+    gdf: gpd.GeoDataFrame,
+    column: str,
+    k: int = 5,
+    scheme: str | Sequence[float] = "natural_breaks",
+    cmap: str | Any | None = "YlOrRd",
+    title: str | None = None,
+    ax: Axes | None = None,
+    *,
+    legend_title: str | None = None,
+    **kwargs: Any,
+) -> Axes:
+    """Map any column: classify it (:func:`classify_style`) and draw it (:func:`plot_style`).
+
+    ``k``, ``scheme`` and ``cmap`` are those of :func:`classify_style`
+    (natural breaks = Fisher–Jenks by default; categorical columns are mapped
+    by category); ``legend_title`` defaults to the column name; other keywords
+    go to :func:`plot_style` (``inset``, ``labels``, ``base``, ...).
+    """
+    use_cjk_font()
+    numeric = column in gdf.columns and not _is_categorical(gdf[column])
+    style = classify_style(gdf, column, k=k, scheme=scheme, cmap=cmap if numeric else None,
+                           title=legend_title if legend_title is not None else column)
+    return plot_style(gdf, style, ax=ax, title=title, **kwargs)
+
+
+def save(ax_or_fig: Axes | Figure, path: str | Path, dpi: int = 200, *, close: bool = False) -> Path:
+    """Save a map as PNG, PDF or SVG (by extension) and return the path.
+
+    PDF text is embedded as Type 3 subsets of the OpenType (CFF) font
+    (``pdf.fonttype = 3``, set only for this call: Type 42 would need a
+    TrueType font); SVG text is converted to paths, so the files look the same
+    without the font installed.  Matplotlib's "Glyph … missing from font"
+    warnings are re-issued as :class:`MissingGlyphWarning`.
+    """
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in (".png", ".pdf", ".svg"):
+        raise InputError(f"save: {str(path)!r} must end in .png, .pdf or .svg")
+    fig = ax_or_fig if isinstance(ax_or_fig, Figure) else getattr(ax_or_fig, "figure", None)
+    if fig is None:
+        raise InputError(f"save needs a matplotlib Axes or Figure, got {type(ax_or_fig).__name__}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with mpl.rc_context({"pdf.fonttype": 3, "ps.fonttype": 3, "svg.fonttype": "path"}):
+            fig.savefig(path, dpi=dpi, bbox_inches="tight", pad_inches=0.05, facecolor="white")
+    for w in caught:
+        if _GLYPH_RE.search(str(w.message)):
+            warnings.warn(MissingGlyphWarning(str(w.message)), stacklevel=2)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if close:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return path
