@@ -112,6 +112,8 @@ class Panel:
     index: pd.Index
     periods: tuple[Any, ...]
     geometry: Any = None
+    #: False for bare arrays: rows then follow the order of the weights' ids
+    labelled: bool = True
 
 
 def as_panel(
@@ -128,6 +130,7 @@ def as_panel(
     if isinstance(y, Panel):
         return y
     geometry = None
+    labelled = True
     if isinstance(y, pd.DataFrame):
         if id_column is not None or period_column is not None or value_column is not None:
             values, index, periods = _long_panel(y, id_column, period_column, value_column, name)
@@ -154,11 +157,12 @@ def as_panel(
             raise InputError(f"{name} must be an (n, T) array with units in rows and periods in columns, got shape {arr.shape}")
         values, index = column_values(arr, name=name)
         periods = tuple(range(arr.shape[1]))
+        labelled = False
     if values.ndim != 2 or values.shape[1] < min_periods:
         raise InputError(f"{name} needs at least {min_periods} periods (columns); got shape {values.shape}")
     if values.shape[0] < 1:
         raise InputError(f"{name} has no units (rows)")
-    return Panel(values, index, periods, geometry)
+    return Panel(values, index, periods, geometry, labelled)
 
 
 def _long_panel(df: pd.DataFrame, id_column: str | None, period_column: str | None, value_column: str | None, name: str):
@@ -559,11 +563,20 @@ def _warn_empty(counts: np.ndarray, labels: Sequence[str], empty: EmptyPolicy, w
     return tuple(int(i) for i in rows)
 
 
-def _weights_matrix(weights: Any, index: pd.Index, transform: str) -> tuple[Any, list[Any]]:
+def _weights_matrix(weights: Any, panel: Panel, transform: str) -> tuple[Any, list[Any]]:
+    """Sparse weights in the panel's row order (positional for bare arrays, by id otherwise)."""
     from .weights import as_graph
 
     check_choice("transform", transform, ("R", "B"))
-    g = as_graph(weights, ids=index)
+    if panel.labelled:
+        g = as_graph(weights, ids=panel.index)
+    else:
+        g = as_graph(weights)
+        if len(g.unique_ids) != len(panel.index):
+            raise AlignmentError(
+                f"weights describe {len(g.unique_ids)} units but the panel has {len(panel.index)} rows; "
+                "rows of an array panel must follow the order of the weights' ids"
+            )
     iso = list(g.isolates)
     return g.transform(transform).sparse.tocsr(), iso
 
@@ -923,6 +936,7 @@ class LisaMarkovResult(Result):
     chi2_p: float
     chi2_dof: int
     significance_level: float
+    chi2_reference: str
     periods: tuple[Any, ...] = field(repr=False)
     index: pd.Index = field(repr=False)
     labels: tuple[str, ...] = LISA_STATES
@@ -1108,7 +1122,7 @@ def spatial_markov(
     check_choice("empty", empty, ("restrict", "absorbing"))
     panel = as_panel(y, columns=columns, id_column=id_column, period_column=period_column, value_column=value_column)
     classes, b, k, labs = _classes_of(panel, k, breaks, fixed, discrete, labels)
-    W, iso = _weights_matrix(weights, panel.index, transform)
+    W, iso = _weights_matrix(weights, panel, transform)
     if iso:
         warnings.warn(
             f"spatial_markov: {describe_rows(iso)} have no neighbours; their spatial lag is 0 (lowest lag class). "
@@ -1169,6 +1183,7 @@ def lisa_markov(
     *,
     p_values: np.ndarray | None = None,
     significance_level: float = 0.05,
+    chi2_reference: Literal["periods", "giddy"] = "periods",
     columns: Sequence[Any] | None = None,
     id_column: str | None = None,
     period_column: str | None = None,
@@ -1195,11 +1210,18 @@ def lisa_markov(
         local Moran with permutations); enables ``significant_moves``.
     significance_level : float
         A LISA end point is significant when ``p <= significance_level``.
+    chi2_reference : {"periods", "giddy"}
+        ``"periods"``: ``P_own``/``P_lag`` from each period's mean and
+        transitions over time (the test as published).  ``"giddy"``
+        reproduces giddy 2.3.8's ``chi_2``/``expected_t``, which (the panel
+        being transposed there) divide by each *unit's* time mean and count
+        "transitions" between consecutive units of a period; use it only to
+        compare with giddy.
     """
     check_choice("empty", empty, ("restrict", "absorbing"))
     panel = as_panel(y, columns=columns, id_column=id_column, period_column=period_column, value_column=value_column)
     Y = panel.values
-    W, _ = _weights_matrix(weights, panel.index, "R")
+    W, _ = _weights_matrix(weights, panel, "R")
     ybar = Y.mean(axis=0)
     z = Y - ybar
     zl = np.asarray(W @ z)
@@ -1216,8 +1238,15 @@ def lisa_markov(
         offset = np.where(sig[:, :-1], np.where(sig[:, 1:], 0, 16), np.where(sig[:, 1:], 32, 48))
         sig_moves = moves + offset
     # independence of own and neighbour moves: 2-state chains (state 0 = at/above the mean, 1 = below)
-    own = transition_counts((z < 0).astype(np.int64), 2)
-    lagc = transition_counts((np.asarray(W @ Y) - ybar < 0).astype(np.int64), 2)
+    check_choice("chi2_reference", chi2_reference, ("periods", "giddy"))
+    wy = np.asarray(W @ Y)
+    if chi2_reference == "periods":
+        own = transition_counts((Y < ybar).astype(np.int64), 2)
+        lagc = transition_counts((wy < ybar).astype(np.int64), 2)
+    else:  # giddy 2.3.8: each unit's mean over time, "transitions" between consecutive units of a period
+        ubar = Y.mean(axis=1, keepdims=True)
+        own = transition_counts((Y / ubar < 1.0).T.astype(np.int64), 2)
+        lagc = transition_counts((wy / ubar < 1.0).T.astype(np.int64), 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         p_own = own / np.where(own.sum(1, keepdims=True) > 0, own.sum(1, keepdims=True), 1.0)
         p_lag = lagc / np.where(lagc.sum(1, keepdims=True) > 0, lagc.sum(1, keepdims=True), 1.0)
@@ -1233,5 +1262,5 @@ def lisa_markov(
         fp = first_passage_times(T, empty)
     return LisaMarkovResult(
         T, transition_probabilities(T), ss, fp, q, moves, sig_moves, expected, chi, chi_p, chi_dof,
-        float(significance_level), panel.periods, panel.index, geometry=panel.geometry,
+        float(significance_level), chi2_reference, panel.periods, panel.index, geometry=panel.geometry,
     )
