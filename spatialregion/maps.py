@@ -480,7 +480,7 @@ def _draw(ax: Axes, gdf: gpd.GeoDataFrame, style: Style, codes: np.ndarray, edge
         sub.plot(ax=ax, color=list(colors[order]), markersize=sizes[order] ** 2, edgecolor="#232323", linewidth=0.3, **kw)
 
 
-def _legend(ax: Axes, style: Style, counts: np.ndarray, loc: str, edgecolor: str) -> Any:
+def _legend(ax: Axes, style: Style, counts: np.ndarray, loc: str, edgecolor: str, raise_by: float = 0.0) -> Any:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -501,6 +501,7 @@ def _legend(ax: Axes, style: Style, counts: np.ndarray, loc: str, edgecolor: str
         handles=handles,
         title=style.title or None,
         loc=loc,
+        bbox_to_anchor=(0.0, raise_by, 1.0, 1.0 - raise_by) if raise_by else None,
         fontsize=7.5,
         title_fontsize=8.5,
         frameon=False,
@@ -544,11 +545,11 @@ def _scalebar(ax: Axes, loc: str) -> Any:
 
     # data units are metres of the equal-area projection; the bar shows a 1-2-5 length
     width_m = abs(ax.get_xlim()[1] - ax.get_xlim()[0])
-    length_m = _nice_length(width_m * 0.2)
+    length_m = _nice_length(width_m * 0.15)
     value, units = (length_m / 1000, "km") if length_m >= 1000 else (length_m, "m")
     bar = ScaleBar(1.0, units="m", dimension="si-length", location=loc, fixed_value=value, fixed_units=units,
                    frameon=False, scale_loc="bottom", font_properties={"size": 7.5}, border_pad=0.8,
-                   width_fraction=0.006, color="#222222")
+                   width_fraction=0.006, color="#222222", scale_formatter=lambda v, u: f"{v:g} {u}")
     bar.set_gid("scalebar")
     ax.add_artist(bar)
     return bar
@@ -624,7 +625,7 @@ def plot_style(
     labels: str | None = None,
     base: gpd.GeoDataFrame | None = None,
     legend_loc: str = "lower left",
-    scalebar_loc: str = "lower center",
+    scalebar_loc: str = "lower left",
     figsize: tuple[float, float] = (8.0, 6.6),
     **kwargs: Any,
 ) -> Axes:
@@ -730,7 +731,8 @@ def plot_style(
     if with_inset:
         _inset(ax, geo, style, codes, None if base is None else base.to_crs(geo.crs).geometry, edgecolor, crs)
     if legend:
-        _legend(ax, style, counts, legend_loc, edgecolor)
+        # a scale bar in the same corner sits under the legend
+        _legend(ax, style, counts, legend_loc, edgecolor, raise_by=0.07 if scalebar and scalebar_loc == legend_loc else 0.0)
     if north_arrow:
         _north_arrow(ax)
     if scalebar:
