@@ -297,7 +297,7 @@ class EllipseResult(Result):
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Units (grey), the ellipse and its centre, in the projected CRS."""
-        return _draw([self], self.geometry, self.crs, ax=ax, arrows=False, **kwargs)
+        return _draw([self], self.geometry, ax=ax, arrows=False, **kwargs)
 
 
 def _scale_note(scale: str, n_std: int) -> str:
@@ -415,48 +415,57 @@ class MigrationResult(Result):
     def plot(self, ax: Any = None, inset: bool = True, **kwargs: Any) -> Any:
         """Map: units (grey), one ellipse per period, centres joined by arrows;
         ``inset=True`` adds a zoomed panel of the centre path (centres move little at national scale)."""
-        return _draw(list(self.results), self.geometry, self.results[0].crs, ax=ax, arrows=True, inset=inset, colors=self._period_colors(), **kwargs)
+        return _draw(list(self.results), self.geometry, ax=ax, arrows=True, inset=inset, colors=self._period_colors(), **kwargs)
 
 
-def _draw(results: list[EllipseResult], units: Any, crs: str, ax: Any = None, arrows: bool = True, inset: bool = False, colors: list[str] | None = None, title: str | None = None) -> Any:
+def _draw(
+    results: list[EllipseResult],
+    units: Any,
+    ax: Any = None,
+    arrows: bool = True,
+    inset: bool = False,
+    colors: list[str] | None = None,
+    title: str | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Publication map (:func:`spatialregion.maps.plot_style`): units in grey, ellipses
+    lightly filled and outlined by period, centres, arrows, optional zoom on the path."""
     import geopandas as gpd
-    import matplotlib.pyplot as plt
 
-    from .inequality import _use_cjk
+    from . import export, maps
 
-    _use_cjk()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 6.5))
-    if units is not None:
-        gpd.GeoSeries(units).to_crs(crs).plot(ax=ax, color="#eeeeee", edgecolor="#999999", linewidth=0.4)
     colors = colors or ["#d62728"] * len(results)
-    xs = [r.centre_x for r in results]
-    ys = [r.centre_y for r in results]
-    for r, c in zip(results, colors):
-        ex, ey = r.ellipse.exterior.xy
-        ax.plot(ex, ey, color=c, lw=1.6, label=str(r.label if r.label is not None else (r.weights or "SDE")))
-        ax.plot(r.centre_x, r.centre_y, "o", color=c, ms=4, mec="k", mew=0.5)
+    frame = gpd.GeoDataFrame(pd.concat([r.to_frame() for r in results], ignore_index=True), crs="EPSG:4490")
+    frame["period"] = frame["period"].astype(str)
+    style = export.categorized("period", list(frame["period"]), colors, title="SDE 标准差椭圆")
+    base = gpd.GeoDataFrame(geometry=gpd.GeoSeries(units).reset_index(drop=True)) if units is not None else None
+    kwargs.setdefault("alpha", 0.15)
+    ax = maps.plot_style(frame, style, ax=ax, title=title, base=base, **kwargs)
+    map_crs = maps._map_crs(frame, maps._in_china(frame.to_crs(4326)))  # the CRS plot_style drew in
+    outl = frame.to_crs(map_crs)
+    cen = gpd.GeoSeries(gpd.points_from_xy([r.centre_lon for r in results], [r.centre_lat for r in results]), crs="EPSG:4490").to_crs(map_crs)
+    xs, ys = list(cen.x), list(cen.y)
+    for geom, c, x, y in zip(outl.geometry, colors, xs, ys):
+        ex, ey = geom.exterior.xy
+        ax.plot(ex, ey, color=c, lw=1.6, zorder=6)
+        ax.plot(x, y, "o", color=c, ms=4, mec="k", mew=0.5, zorder=7)
     if arrows and len(results) > 1:
         _arrows(ax, xs, ys)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    ax.legend(title="SDE 标准差椭圆", loc="lower left", fontsize=8)
-    if title:
-        ax.set_title(title)
     if inset and len(results) > 1:
         span = max(np.ptp(xs), np.ptp(ys), 1.0)
-        sub = ax.inset_axes([0.68, 0.68, 0.3, 0.3])
-        for r, c in zip(results, colors):
-            sub.plot(r.centre_x, r.centre_y, "o", color=c, ms=6, mec="k", mew=0.5)
-            sub.annotate(str(r.label), (r.centre_x, r.centre_y), textcoords="offset points", xytext=(4, 4), fontsize=7)
+        sub = ax.inset_axes([0.72, 0.70, 0.26, 0.26])
+        for i, (r, c, x, y) in enumerate(zip(results, colors, xs, ys)):
+            sub.plot(x, y, "o", color=c, ms=6, mec="k", mew=0.5)
+            sub.annotate(str(r.label), (x, y), textcoords="offset points", xytext=(4, 4 if i % 2 == 0 else -11), fontsize=7)
         _arrows(sub, xs, ys)
-        pad = 0.3 * span
-        sub.set_xlim(min(xs) - pad, max(xs) + pad)
-        sub.set_ylim(min(ys) - pad, max(ys) + pad)
-        sub.set_aspect("equal")
+        half = 0.65 * span
+        mx, my = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        sub.set_xlim(mx - half, mx + half)
+        sub.set_ylim(my - half, my + half)
+        sub.set_aspect("equal", adjustable="box")
         sub.set_xticks([])
         sub.set_yticks([])
-        sub.set_title(f"centre path 重心轨迹 ({span / 1000:.0f} km)", fontsize=7)
+        sub.set_title(f"centre path 重心轨迹 (span {span / 1000:.0f} km)", fontsize=7)
     return ax
 
 
