@@ -633,8 +633,10 @@ def _heatmaps(
     if ax is None:
         ncol = min(npan, 3)
         nrow = int(np.ceil(npan / ncol))
-        size = 1.0 + 0.55 * len(labels)
-        fig, axes = plt.subplots(nrow, ncol, figsize=(size * ncol + 1.2, size * nrow + 0.4), squeeze=False)
+        size = 1.0 + 0.6 * len(labels)
+        fig, axes = plt.subplots(
+            nrow, ncol, figsize=((size + 1.3) * ncol + 1.0, (size + 0.6) * nrow), squeeze=False, layout="constrained"
+        )
         axes_flat = axes.ravel()
         for extra in axes_flat[npan:]:
             extra.set_visible(False)
@@ -655,11 +657,12 @@ def _heatmaps(
             for j in range(k):
                 v = P[i, j]
                 txt = "—" if np.isnan(v) else f"{v:.{decimals}f}"
-                a.text(j, i, txt, ha="center", va="center", fontsize=8, color="white" if (not np.isnan(v) and v > 0.55) else "black")
+                a.text(j, i, txt, ha="center", va="center", fontsize=9, color="white" if (not np.isnan(v) and v > 0.55) else "black")
         a.set_xticks(range(k), short)
         a.set_yticks(range(k), [f"{s} (n={c})" for s, c in zip(short, n)])
         a.set_xlabel("class at t+1")
-        a.set_ylabel("class at t")
+        if a.get_subplotspec() is None or a.get_subplotspec().is_first_col():
+            a.set_ylabel("class at t")
         a.set_title(title, fontsize=10)
     if image is not None:
         fig.colorbar(image, ax=list(axes_flat[:npan]), shrink=0.8, label="transition probability")
