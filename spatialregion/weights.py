@@ -85,7 +85,8 @@ class WeightsReport:
     params: dict[str, Any] = field(default_factory=dict)
     island_policy: str = "nearest"
     islands: tuple[Hashable, ...] = ()
-    island_links: dict[Hashable, tuple[Hashable, ...]] = field(default_factory=dict)
+    #: island label → labels of the units it was linked to ("id (name)" when a name column exists)
+    island_links: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __str__(self) -> str:
         params = ", ".join(f"{k}={v}" for k, v in self.params.items())
@@ -391,34 +392,19 @@ def build(
     if n < 2:
         raise InputError(f"weights need at least 2 units, got {n}")
     params: dict[str, Any] = {}
-    w: np.ndarray | None = None
-
-    if method in ("queen", "rook"):
-        check_polygons(gdf)
-        check_crs(gdf, names=["units"])
-        i, j = contiguity_pairs(np.asarray(gdf.geometry), rook=method == "rook")
-    else:
-        lonlat = unit_points(gdf, points)
-        params["points"] = points
-        if method == "knn":
-            i, j, w = _knn(lonlat, k)
-            params["k"] = k
-        elif method == "distance_band":
-            if threshold_km is None or threshold_km <= 0:
-                raise InputError("method='distance_band' needs threshold_km > 0 (kilometres)")
-            i, j, _ = _within(lonlat, threshold_km)
-            params["threshold_km"] = threshold_km
-        elif method == "inverse_distance":
-            i, j, w = _inverse_distance(lonlat, power, threshold_km)
-            params.update(power=power, threshold_km=threshold_km)
-        else:  # economic
-            i, j, w = _economic(gdf, lonlat, column, base, power, threshold_km, ids)
-            params.update(column=column, base=base, power=power, threshold_km=threshold_km)
+    geo = method
+    if method == "economic":
+        check_choice("base", base, ("inverse_distance", "queen", "rook", "distance_band"))
+        if column is None:
+            raise InputError("method='economic' needs column= (the economic variable, or a list of panel columns to average)")
+        params.update(column=column, base=base)
+        geo = base
+    i, j, w = _geographic(gdf, geo, k, threshold_km, power, points, params)
 
     isolated = _isolated(n, i)
+    names = _labels(gdf, ids) if len(isolated) else []
     links: dict[int, tuple[int, ...]] = {}
     if len(isolated):
-        names = _labels(gdf, ids)
         if islands == "raise":
             raise IslandError(
                 f"{method} weights leave {describe_rows([names[s] for s in isolated])} without neighbours; "
@@ -430,8 +416,9 @@ def build(
                     f"{method} weights leave {describe_rows([names[s] for s in isolated])} without neighbours "
                     "within threshold_km; raise threshold_km or use islands='keep'"
                 )
-            check_polygons(gdf) if not (gdf.geometry.geom_type == "Point").all() else None
             i, j, links = _link_islands(gdf, i, j, island_k)
+    if method == "economic":
+        w = _economic_factor(gdf, column, ids, i, j) * (1.0 if w is None else w)
     graph = _graph_from_pairs(ids, i, j, w)
     rep = WeightsReport(
         method=method,
@@ -439,7 +426,7 @@ def build(
         params=params,
         island_policy=islands,
         islands=tuple(ids[s] for s in isolated),
-        island_links={ids[s]: tuple(ids[t] for t in ts) for s, ts in links.items()},
+        island_links={names[s]: tuple(names[t] for t in ts) for s, ts in links.items()},
     )
     object.__setattr__(graph, _REPORT_ATTR, rep)
     return graph
@@ -499,23 +486,32 @@ def _inverse_distance(lonlat: np.ndarray, power: float, threshold_km: float | No
     return i, j, d ** (-power)
 
 
-def _economic(gdf: Any, lonlat: np.ndarray, column: Any, base: str, power: float, threshold_km: float | None, ids: pd.Index):
-    if column is None:
-        raise InputError("method='economic' needs column= (the economic variable, or a list of panel columns to average)")
-    check_choice("base", base, ("inverse_distance", "queen", "rook", "distance_band"))
+def _geographic(gdf: Any, method: str, k: int, threshold_km: float | None, power: float, points: str, params: dict[str, Any]):
+    """(i, j, w) position pairs of the geographic part; w None for binary weights."""
+    if method in ("queen", "rook"):
+        check_polygons(gdf)
+        check_crs(gdf, names=["units"])
+        i, j = contiguity_pairs(np.asarray(gdf.geometry), rook=method == "rook")
+        return i, j, None
+    lonlat = unit_points(gdf, points)
+    params["points"] = points
+    if method == "knn":
+        params["k"] = k
+        return _knn(lonlat, k)
+    if method == "distance_band":
+        if threshold_km is None or threshold_km <= 0:
+            raise InputError(f"method/base {method!r} needs threshold_km > 0 (kilometres)")
+        params["threshold_km"] = threshold_km
+        i, j, _ = _within(lonlat, threshold_km)
+        return i, j, None
+    params.update(power=power, threshold_km=threshold_km)
+    return _inverse_distance(lonlat, power, threshold_km)
+
+
+def _economic_factor(gdf: Any, column: Any, ids: pd.Index, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """1/|x̄_i − x̄_j| for each pair, x̄ the unit mean of the column(s)."""
     values, _ = column_values(gdf, column, name="economic variable")
     x = values.mean(axis=1) if values.ndim == 2 else values
-    if base in ("queen", "rook"):
-        check_polygons(gdf)
-        i, j = contiguity_pairs(np.asarray(gdf.geometry), rook=base == "rook")
-        g = np.ones(len(i))
-    elif base == "distance_band":
-        if threshold_km is None:
-            raise InputError("base='distance_band' needs threshold_km")
-        i, j, _ = _within(lonlat, threshold_km)
-        g = np.ones(len(i))
-    else:
-        i, j, g = _inverse_distance(lonlat, power, threshold_km)
     diff = np.abs(x[i] - x[j])
     if np.any(diff == 0):
         z = np.nonzero(diff == 0)[0][0]
@@ -523,7 +519,7 @@ def _economic(gdf: Any, lonlat: np.ndarray, column: Any, base: str, power: float
             f"economic weights: units {ids[i[z]]} and {ids[j[z]]} have the same value of {column!r} "
             f"({x[i[z]]}); 1/|x_i - x_j| is infinite — use a different variable or average more periods"
         )
-    return i, j, g / diff
+    return 1.0 / diff
 
 
 def islands(graph: Graph | Any) -> list[Hashable]:
