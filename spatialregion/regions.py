@@ -105,6 +105,7 @@ def _key(text: str) -> str:
 def _name_index() -> dict[str, dict[str, tuple[int, ...]]]:
     """``{level: {key: adcodes}}`` for level ``province`` and ``prefecture``."""
     aliases = pd.read_csv(_data_path("aliases.csv"), dtype={"alias": str, "adcode": "int64"})
+    prov_full = dict(zip(_province_groups()["adcode"].astype(int), _province_groups()["name"]))
     out: dict[str, dict[str, tuple[int, ...]]] = {}
     for level, layer in _LEVELS.items():
         attrs = _attributes(layer)
@@ -122,7 +123,7 @@ def _name_index() -> dict[str, dict[str, tuple[int, ...]]]:
                 add(row.name_short + "州", code)  # 恩施州, 延边州
             if level == "prefecture" and row.adcode != row.province_adcode:
                 # 河北省石家庄市, 河北石家庄
-                for prov in (row.province, _prov_full(row.province_adcode)):
+                for prov in (row.province, prov_full[int(row.province_adcode)]):
                     add(prov + row.name, code)
                     add(prov + row.name_short, code)
         codes = set(attrs["adcode"].astype(int))
@@ -131,11 +132,6 @@ def _name_index() -> dict[str, dict[str, tuple[int, ...]]]:
                 add(row.alias, int(row.adcode))
         out[level] = {k: tuple(sorted(v)) for k, v in index.items()}
     return out
-
-
-def _prov_full(adcode: int) -> str:
-    pg = _province_groups().set_index("adcode")
-    return str(pg.loc[int(adcode), "name"])
 
 
 def _candidates(value: Any, level: str | None) -> tuple[str, list[str]]:
