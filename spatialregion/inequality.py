@@ -834,19 +834,36 @@ class KDEResult(Result):
         ax.legend(title="period")
         return ax
 
-    def plot_3d(self, ax: Any = None, elev: float = 25, azim: float = -60) -> Any:
-        """3-D figure: value × period × density (the layout of Chinese regional papers)."""
-        import matplotlib.pyplot as plt
+    def plot_3d(self, ax: Any = None, elev: float = 25, azim: float = -60, kind: Literal["auto", "waterfall", "surface"] = "auto") -> Any:
+        """3-D figure value × period × density (the layout of Chinese regional papers).
 
+        ``kind="waterfall"`` draws one filled curve per period (clear with few periods),
+        ``"surface"`` a surface over the period axis (for long annual panels); ``"auto"``
+        picks the surface from 8 periods on.
+        """
+        import matplotlib.pyplot as plt
+        from matplotlib.collections import PolyCollection
+
+        check_choice("kind", kind, ("auto", "waterfall", "surface"))
         _use_cjk()
         if ax is None:
             fig = plt.figure(figsize=(7, 5))
             ax = fig.add_subplot(projection="3d")
         cols = list(self.density.columns)
-        pos = np.arange(len(cols))
-        gx, gy = np.meshgrid(self.grid, pos)
+        pos = np.arange(len(cols), dtype=float)
         z = self.density.to_numpy().T
-        ax.plot_surface(gx, gy, z, cmap="viridis", rstride=1, cstride=4, linewidth=0.2, edgecolor="k", alpha=0.9)
+        if kind == "surface" or (kind == "auto" and len(cols) >= 8):
+            gx, gy = np.meshgrid(self.grid, pos)
+            ax.plot_surface(gx, gy, z, cmap="viridis", rcount=len(cols), ccount=min(len(self.grid), 200), linewidth=0.1, edgecolor="k", alpha=0.9)
+        else:
+            cmap = plt.get_cmap("viridis")
+            verts = [np.column_stack([np.r_[self.grid[0], self.grid, self.grid[-1]], np.r_[0.0, zi, 0.0]]) for zi in z]
+            colors = [cmap(i / max(len(cols) - 1, 1)) for i in range(len(cols))]
+            poly = PolyCollection(verts, facecolors=colors, edgecolors="k", linewidths=0.6, alpha=0.75)
+            ax.add_collection3d(poly, zs=pos, zdir="y")
+            ax.set_xlim(self.grid[0], self.grid[-1])
+            ax.set_ylim(pos[0] - 0.5, pos[-1] + 0.5)
+            ax.set_zlim(0, float(z.max()) * 1.05)
         ax.set_yticks(pos)
         ax.set_yticklabels([str(c) for c in cols])
         ax.set_xlabel("value")

@@ -254,3 +254,27 @@ def test_provinces_ai_index():
     assert last.semi_minor_km * 1000 == pytest.approx(b, rel=1e-9)
     assert abs((last.rotation_deg - az + 90) % 180 - 90) < 1e-6
     assert isinstance(m.ellipses, pd.DataFrame)
+
+
+def test_cli_and_demo(tmp_path):
+    pytest.importorskip("spatialregion.regions")
+    import typer
+    from typer.testing import CliRunner
+
+    from spatialregion import datasets
+    from spatialregion.commands import centrography as cmd
+
+    app = typer.Typer()
+    app.callback()(lambda: None)  # keep sub-command mode with a single command
+    cmd.register(app)
+    csv = datasets.table_path("ai_index_provinces.csv")
+    res = CliRunner().invoke(
+        app,
+        ["ellipse", "provinces", "-w", "ai2011,ai2022", "--table", str(csv), "--on", "name_short=province", "-o", str(tmp_path), "--no-figure"],
+    )
+    assert res.exit_code == 0, res.output
+    path = pd.read_csv(tmp_path / "sde_path.csv", encoding="utf-8-sig")
+    assert len(path) == 1 and path["distance_km"].iloc[0] > 0
+    assert (tmp_path / "sde.gpkg").exists()
+    bad = CliRunner().invoke(app, ["ellipse", "provinces", "-w", "ai2011", "--table", str(csv), "--on", "nope"])
+    assert bad.exit_code != 0 and "nope" in str(bad.exception)

@@ -405,3 +405,38 @@ def test_plots():
     axb = panel["ai2022"].plot()
     assert len(axb.patches) == 6
     plt.close("all")
+
+
+def test_plot_3d_kinds():
+    k = kernel_density(datasets.ai_index(), column=YEARS)
+    assert len(k.plot_3d(kind="waterfall").collections) == 1
+    assert len(k.plot_3d(kind="surface").collections) == 1
+    with pytest.raises(InputError, match="kind"):
+        k.plot_3d(kind="bars")
+    plt.close("all")
+
+
+def test_cli_and_demo(tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from spatialregion.commands import inequality as cmd
+    from spatialregion.commands._common import DemoContext
+
+    app = typer.Typer()
+    app.callback()(lambda: None)  # keep sub-command mode with a single command
+    cmd.register(app)
+    csv = datasets.table_path("ai_index_provinces.csv")
+    res = CliRunner().invoke(
+        app, ["inequality", str(csv), "-c", ",".join(YEARS), "-g", "region", "--order", "东部,中部,西部", "-o", str(tmp_path / "cli"), "--no-figures"]
+    )
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(tmp_path / "cli" / "dagum_gini.csv", encoding="utf-8-sig", index_col=0)
+    ref = dagum_gini(datasets.ai_index(), "region", column=YEARS)
+    np.testing.assert_allclose(table["Total 总体 | G"].to_numpy(), ref.total.to_numpy(), rtol=1e-12)
+    assert "超变密度" in res.output
+    ctx = DemoContext(out=tmp_path / "demo", provinces=datasets.ai_index(), weights=None, echo=lambda s: None)
+    ctx.out.mkdir()
+    cmd.demo(ctx)
+    assert {p.name for p in ctx.written} >= {"dagum_gini_ai_index.csv", "kernel_density_ai_index.png"}
+    assert all(p.exists() for p in ctx.written)
