@@ -118,8 +118,11 @@ def main(argv: list[str]) -> int:
             report["layers"][name] = info
         print(json.dumps(report, ensure_ascii=False))
     finally:
-        app.exitQgis()
-    return 0
+        sys.stdout.flush()
+        sys.stderr.flush()
+    # QgsApplication.exitQgis() / interpreter teardown with live layers can segfault
+    # in headless PyQGIS 3.22; the report is out, so leave without teardown.
+    os._exit(0)
 
 
 if __name__ == "__main__":
