@@ -22,7 +22,6 @@ Steps (see shapes/README.md):
 from __future__ import annotations
 
 import argparse
-import re
 import sqlite3
 import sys
 import time
