@@ -19,12 +19,16 @@ The pipeline of Chinese urban-network papers (城市经济联系网络):
 
 Weights as strengths or as distances
 ------------------------------------
-Link weights are *strengths* (larger = closer tie).  Strength-based metrics
-(weighted degree, eigenvector, weighted clustering, coreness) use them as they
-are.  Path-based metrics (closeness, betweenness, average path length) need a
-*length*; ``path_distance="inverse"`` (default) uses
-:math:`d_{ij} = \\max(w)/w_{ij}` (dimensionless: the strongest link has length 1,
-so values are comparable between years), ``path_distance="hops"`` counts links.
+Link weights are *strengths* (larger = closer tie).  By default the metrics
+read the thresholded network as a 0/1 network (link counts, hop-count paths),
+as papers that threshold the gravity matrix and then run UCINET do; in/out
+strength (weighted degree) is always reported.  ``metrics(weighted=True)`` uses
+the strengths for eigenvector centrality and clustering;
+``path_distance="inverse"`` gives path-based metrics (closeness, betweenness,
+average path length) the length :math:`d_{ij} = \\max(w)/w_{ij}` (dimensionless:
+the strongest link has length 1); ``"hops"`` (default) counts links.
+Coreness fits the 0/1 matrix by default (``core_periphery(weighted=True)`` the
+strengths).
 
 References
 ----------
@@ -152,83 +156,102 @@ def gravity_matrix(
     return r
 
 
-def coreness(matrix: Any, *, max_iter: int = 1000, tol: float = 1e-10) -> tuple[np.ndarray, float]:
-    """Continuous core–periphery coreness (Borgatti & Everett 1999).
+def coreness(matrix: Any, *, max_iter: int = 2000, tol: float = 1e-13) -> tuple[np.ndarray, float]:
+    """Continuous core–periphery coreness (Borgatti & Everett 1999), fitted as UCINET does.
 
-    Finds c ≥ 0 maximising the Pearson correlation between the off-diagonal
-    entries of the (symmetrised) data matrix :math:`A` and the ideal pattern
-    :math:`\\Delta_{ij} = c_i c_j`.  As in UCINET's continuous CORE/PERIPHERY,
-    an asymmetric matrix is symmetrised first, :math:`(A + A^T)/2`, and the
-    diagonal is ignored.  The fit starts from the minimum-residual solution
-    (iterating :math:`c_i = \\sum_{j\\ne i} a_{ij}c_j / \\sum_{j\\ne i} c_j^2`,
-    the least-squares fit of :math:`a_{ij} \\approx c_ic_j`) and then maximises
-    the correlation itself by L-BFGS-B with the analytic gradient
-    :math:`\\partial r/\\partial c = 2Gc`,
-    :math:`G_{ij} = \\tilde a_{ij}/(\\|\\tilde a\\|\\|\\tilde\\Delta\\|) - r\\tilde\\Delta_{ij}/\\|\\tilde\\Delta\\|^2`
-    (tildes: centred over the off-diagonal cells).
+    The continuous model says tie strength is the product of the two units'
+    coreness, :math:`a_{ij} \\approx c_i c_j`.  As UCINET's NETWORK > CORE/PERIPHERY
+    > CONTINUOUS ("a vector C such that C·Cᵀ is as close as possible to the data"),
+    c minimises the residual sum of squares over the off-diagonal cells
+    (minimum-residual fit; the diagonal is ignored; an asymmetric matrix is
+    symmetrised first, :math:`(A + A^T)/2`):
+
+    .. math::  \\min_{c \\ge 0} \\sum_{i \\ne j} (a_{ij} - c_i c_j)^2
+               = \\sum a_{ij}^2 - 2c^TAc + s_2^2 - s_4,
+
+    with :math:`s_k = \\sum_i c_i^k`; gradient :math:`-4Ac + 4(s_2c - c^3)`.  The fit
+    starts from the fixed point :math:`c_i = \\sum_{j\\ne i} a_{ij}c_j / \\sum_{j\\ne i} c_j^2`
+    and is finished by L-BFGS-B; one evaluation costs one product :math:`Ac`
+    (O(links) for a sparse matrix).  The fit statistic is the Pearson correlation
+    ρ between the off-diagonal :math:`a_{ij}` and :math:`c_ic_j` (Borgatti & Everett's
+    criterion).  Maximising ρ itself is not used: Pearson's ρ allows an affine
+    map, so nearly equal c (:math:`c_ic_j \\approx 1 + \\epsilon(x_i + x_j)`) mimic an
+    *additive* pattern and the optimum degenerates.
 
     Returns
     -------
     c : ndarray
-        Coreness, normalised to unit length (:math:`\\sum_i c_i^2 = 1`, the
-        scale UCINET prints and the >0.1 / 0.01–0.1 class convention assumes).
+        Coreness, normalised to unit length (:math:`\\sum_i c_i^2 = 1`).
     r : float
-        The attained correlation (1 for a perfect ideal pattern).
+        ρ (1 for a perfect ideal pattern :math:`a = cc^T`).
     """
+    import scipy.sparse as sps
     from scipy.optimize import minimize
 
-    a = finite_array(matrix, "matrix", ndim=2)
-    n = a.shape[0]
-    if a.shape != (n, n) or n < 3:
-        raise InputError(f"coreness needs a square matrix of at least 3 units, got shape {a.shape}")
-    a = (a + a.T) / 2.0
-    off = ~np.eye(n, dtype=bool)
-    av = a[off]
-    if np.ptp(av) == 0:
+    if sps.issparse(matrix):
+        a = sps.csr_array(matrix, dtype=float)
+        if not np.isfinite(a.data).all():
+            raise MissingValueError("matrix has NaN or infinite entries")
+        n = a.shape[0]
+        if a.shape != (n, n):
+            raise InputError(f"coreness needs a square matrix, got shape {a.shape}")
+        a = (a + a.T) / 2.0
+        a = (a - sps.diags_array(a.diagonal())).tocsr()
+        saa = float(a.multiply(a).sum())
+    else:
+        a = finite_array(matrix, "matrix", ndim=2)
+        n = a.shape[0]
+        if a.shape != (n, n):
+            raise InputError(f"coreness needs a square matrix, got shape {a.shape}")
+        a = (a + a.T) / 2.0
+        np.fill_diagonal(a, 0.0)
+        saa = float((a * a).sum())
+    if n < 3:
+        raise InputError(f"coreness needs at least 3 units, got {n}")
+    big_n = n * (n - 1)
+    abar = float(a.sum()) / big_n
+    anorm2 = saa - big_n * abar**2
+    if anorm2 <= 1e-14 * max(saa, 1e-300):
         raise ConstantError(
             "all off-diagonal entries of the matrix are equal: there is no core–periphery structure to fit"
         )
-    at = np.where(off, a - av.mean(), 0.0)
-    anorm = np.sqrt((at**2).sum())
 
-    # minimum-residual start (least squares a_ij ≈ c_i c_j, diagonal ignored)
-    c = np.sqrt(np.clip(a.sum(axis=1), 0, None) / max(n - 1, 1)) + 1e-12
-    for _ in range(200):
-        ac = a @ c - np.diag(a) * c
-        denom = (c**2).sum() - c**2
-        new = np.clip(ac / np.where(denom > 0, denom, 1.0), 0.0, None)
-        if np.max(np.abs(new - c)) < 1e-12 * max(1.0, np.max(np.abs(c))):
-            c = new
-            break
-        c = new
+    def ssr(c: np.ndarray) -> tuple[float, np.ndarray]:
+        ac = a @ c
+        s2 = float(c @ c)
+        f = saa - 2.0 * float(c @ ac) + s2 * s2 - float((c**4).sum())
+        return f / saa, (-4.0 * ac + 4.0 * (s2 * c - c**3)) / saa
+
+    c = np.sqrt(np.clip(np.asarray(a.sum(axis=1)).ravel(), 0, None) / (n - 1)) + 1e-12
+    for _ in range(100):
+        denom = float(c @ c) - c * c
+        c = np.clip((a @ c) / np.where(denom > 0, denom, 1.0), 0.0, None)
     if not np.any(c > 0):
         c = np.ones(n)
-
-    def negr(x: np.ndarray) -> tuple[float, np.ndarray]:
-        p = np.outer(x, x)
-        pv = p[off]
-        pt = np.where(off, p - pv.mean(), 0.0)
-        pnorm = np.sqrt((pt**2).sum())
-        if pnorm == 0:
-            return 0.0, np.zeros_like(x)
-        r = (at * pt).sum() / (anorm * pnorm)
-        g = at / (anorm * pnorm) - r * pt / pnorm**2
-        return -r, -2.0 * (g @ x)
-
-    c = c / np.linalg.norm(c)
-    res = minimize(negr, c, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * n,
-                   options={"maxiter": max_iter, "ftol": tol, "gtol": 1e-10})
-    best = res.x if -res.fun >= -negr(c)[0] else c
+    res = minimize(ssr, c, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * n,
+                   options={"maxiter": max_iter, "ftol": tol, "gtol": 1e-12})
+    best = res.x if res.fun <= ssr(c)[0] else c
     norm = np.linalg.norm(best)
-    best = best / norm if norm > 0 else best
-    return best, float(-negr(best)[0])
+    if norm == 0:
+        raise ConstantError("the matrix has no positive ties to fit a core–periphery model to")
+    return best / norm, _cp_correlation(a, best, abar, anorm2, big_n)
+
+
+def _cp_correlation(a: Any, c: np.ndarray, abar: float, anorm2: float, big_n: int) -> float:
+    """Pearson ρ between off-diagonal a_ij and c_i c_j from sums (no n×n products)."""
+    s1, s2, s4 = c.sum(), float(c @ c), float((c**4).sum())
+    sp = s1 * s1 - s2
+    pnorm2 = (s2 * s2 - s4) - sp * sp / big_n
+    if pnorm2 <= 0:
+        return float("nan")
+    return float((c @ (a @ c) - abar * sp) / np.sqrt(anorm2 * pnorm2))
 
 
 def _core_classes(c: np.ndarray, classes: Any) -> tuple[np.ndarray, tuple[float, float], str]:
     """Split coreness into core / semi-periphery / periphery keys."""
     if classes == "ucinet":
         lo, hi = 0.01, 0.1
-        how = "UCINET convention: core > 0.1, semi-periphery 0.01–0.1, periphery ≤ 0.01"
+        how = "convention of UCINET-based papers: core > 0.1, semi-periphery 0.01–0.1, periphery ≤ 0.01 (Σc² = 1)"
     elif isinstance(classes, tuple) and len(classes) == 2 and classes[0] == "quantile":
         qs = classes[1]
         if not (isinstance(qs, Sequence) and len(qs) == 2 and 0 < qs[0] < qs[1] < 1):
@@ -648,7 +671,7 @@ def _threshold_mask(a: np.ndarray, threshold: Any) -> tuple[np.ndarray, str, flo
         if not isinstance(kk, (int, np.integer)) or not 1 <= kk <= n - 1:
             raise InputError(f"threshold=('top_k', k) needs an integer 1 ≤ k ≤ n − 1 = {n - 1}, got {kk!r}")
         b = np.where(off, a, -np.inf)
-        order = np.argsort(-b, axis=1, kind="stable")[:, :kk]
+        order = np.argpartition(-b, kk - 1, axis=1)[:, :kk]
         mask = np.zeros_like(off)
         np.put_along_axis(mask, order, True, axis=1)
         return mask & (a > 0) & off, f"top {kk} outgoing links per unit", None
@@ -698,7 +721,7 @@ def from_matrix(
         ``"mean"`` — :math:`R_{ij} \\ge` the mean of all n(n−1) off-diagonal
         entries (the usual choice); ``("quantile", q)`` — ≥ the q-quantile of
         those entries; ``("top_k", k)`` — each unit's k strongest outgoing links
-        (ties by column order); a number — ≥ that value; ``"all"`` / None — every
+        (a tie at the k-th value is broken arbitrarily); a number — ≥ that value; ``"all"`` / None — every
         positive entry.
     ids, names : sequence, optional
         Unit ids/names for an array (default 0..n−1; a DataFrame gives its index).
@@ -894,8 +917,8 @@ class LinkageNetwork(Result):
     def metrics(
         self,
         *,
-        weighted: bool = True,
-        path_distance: Literal["inverse", "hops"] = "inverse",
+        weighted: bool = False,
+        path_distance: Literal["inverse", "hops"] = "hops",
         eigenvector_max_iter: int = 1000,
         betweenness_samples: int | None = None,
         seed: Any = None,
@@ -905,11 +928,13 @@ class LinkageNetwork(Result):
         Parameters
         ----------
         weighted : bool
-            Use strengths for weighted degree (always reported), eigenvector
-            centrality and clustering; False → the 0/1 network.
-        path_distance : {"inverse", "hops"}
-            Link length for closeness, betweenness and path length:
-            :math:`d_{ij} = \\max(w)/w_{ij}` or 1 per link.
+            False (default): eigenvector centrality and clustering of the 0/1
+            network, as papers that threshold the gravity matrix and run UCINET
+            on the binary matrix; True: of the strengths.  In/out strength
+            (weighted degree) is always reported beside the link counts.
+        path_distance : {"hops", "inverse"}
+            Link length for closeness, betweenness and path length: 1 per link
+            (default), or :math:`d_{ij} = \\max(w)/w_{ij}` (strong links short).
         betweenness_samples : int, optional
             Estimate betweenness from that many source nodes (networkx ``k``;
             for very large networks); exact by default.
@@ -924,9 +949,12 @@ class LinkageNetwork(Result):
         average path length is the mean over the *reachable* ordered pairs and
         the share of reachable pairs is reported beside it; betweenness counts
         only existing shortest paths, normalised by (n−1)(n−2); eigenvector
-        centrality is networkx's power iteration on A+I over *incoming* links
-        (units without in-links score ≈ 0); if it does not converge a
-        :class:`ConvergenceWarning` is issued and the column is NaN.
+        centrality is networkx's ``eigenvector_centrality`` (power iteration on
+        A + I over *incoming* links, L2-normalised, tolerance 1e-6 per node),
+        run vectorised on the strengths rescaled to w/max(w) (the eigenvector
+        is scale-free; the rescaling only keeps A + I from converging slowly
+        when strengths are tiny); units without in-links score ≈ 0; if it does
+        not converge a :class:`ConvergenceWarning` is issued and the column is NaN.
         """
         import networkx as nx
         from scipy.sparse.csgraph import shortest_path
@@ -934,7 +962,7 @@ class LinkageNetwork(Result):
         from ._validation import rng_from_seed
 
         if path_distance not in ("inverse", "hops"):
-            raise InputError(f"path_distance={path_distance!r} is not supported; use 'inverse' or 'hops'")
+            raise InputError(f"path_distance={path_distance!r} is not supported; use 'hops' or 'inverse'")
         g = self.graph
         ids = self.ids
         n = len(ids)
@@ -959,18 +987,17 @@ class LinkageNetwork(Result):
             rng = rng_from_seed(seed)
             btw = nx.betweenness_centrality(dg, k=int(betweenness_samples), weight=dkey, normalized=True,
                                             seed=int(rng.integers(2**31 - 1)))
-        try:
-            eig = nx.eigenvector_centrality(g, max_iter=eigenvector_max_iter, weight=wkey)
-        except nx.PowerIterationFailedConvergence:
+        a = self.adjacency(weighted=True)
+        eig = _eigenvector(a if weighted else (a > 0).astype(float), eigenvector_max_iter)
+        if eig is None:
             warnings.warn(
                 f"eigenvector centrality did not converge in {eigenvector_max_iter} iterations (typical of "
                 "networks without cycles); reported as NaN — raise eigenvector_max_iter or use weighted=False",
                 ConvergenceWarning,
                 stacklevel=2,
             )
-            eig = dict.fromkeys(ids, float("nan"))
+            eig = np.full(n, np.nan)
         clus = nx.clustering(g, weight=wkey)
-        a = self.adjacency(weighted=True)
         node = pd.DataFrame(
             {
                 "name": self.names,
@@ -983,7 +1010,7 @@ class LinkageNetwork(Result):
                 "closeness_in": close_in,
                 "closeness_out": close_out,
                 "betweenness": [btw[i] for i in ids],
-                "eigenvector": [eig[i] for i in ids],
+                "eigenvector": eig,
                 "clustering": [clus[i] for i in ids],
             },
             index=pd.Index(ids, name="id"),
@@ -1018,14 +1045,12 @@ class LinkageNetwork(Result):
         as papers that threshold the gravity matrix and then run UCINET do;
         ``True`` fits the strengths (dominated by the largest links).
         """
-        return core_periphery(
-            pd.DataFrame(self.adjacency(weighted), index=self.ids, columns=self.ids),
-            classes=classes,
-            names=self.names,
-            geometry=self.geometry,
-            points=self.points,
-            matrix_kind="strength" if weighted else "binary adjacency",
-        )
+        import networkx as nx
+
+        a = nx.to_scipy_sparse_array(self.graph, nodelist=self.ids, weight="weight" if weighted else None)
+        c, r = coreness(a)
+        return _cp_result(c, r, self.ids, self.names, classes, "strength matrix" if weighted else "binary adjacency",
+                          points=self.points, geometry=self.geometry)
 
     # -- geometry ----------------------------------------------------------
     def _require_points(self) -> Any:
@@ -1060,7 +1085,8 @@ class LinkageNetwork(Result):
             (computed in lon/lat degrees; ``n_points`` vertices per arc).
         k, tiers :
             Number of strength tiers and how to cut them: Fisher–Jenks natural
-            breaks (``"jenks"``, mapclassify), quantiles, or explicit inner
+            breaks (``"jenks"``, :func:`spatialregion.maps.fisher_jenks_bins`; on
+            3,000 evenly spaced order statistics beyond 3,000 links), quantiles, or explicit inner
             breaks (ascending, k − 1 values).
         """
         import geopandas as gpd
@@ -1096,13 +1122,15 @@ class LinkageNetwork(Result):
 
     # -- Result API ----------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:
-        """Nodes: name, in/out degree and strength, coreness and class; point geometry when known."""
+        """Nodes: name, in/out/total degree and strength, coreness and class (0/1 network,
+        UCINET thresholds); point geometry when known."""
         a = self.adjacency(weighted=True)
         frame = pd.DataFrame(
             {
                 "name": self.names,
                 "in_degree": (a > 0).sum(axis=0),
                 "out_degree": (a > 0).sum(axis=1),
+                "degree": (a > 0).sum(axis=0) + (a > 0).sum(axis=1),
                 "in_strength": a.sum(axis=0),
                 "out_strength": a.sum(axis=1),
                 "total_strength": a.sum(axis=0) + a.sum(axis=1),
@@ -1131,6 +1159,7 @@ class LinkageNetwork(Result):
         )
 
     def _style(self) -> Style:
+        """Nodes: coloured by core–periphery class, sized by degree (link count)."""
         from . import export
 
         return export.categorized(
@@ -1140,10 +1169,11 @@ class LinkageNetwork(Result):
             [f"{lab.zh} {lab.en}" for lab in CORE_PERIPHERY],
             title="Core–periphery 核心–边缘",
             geometry="point",
-            size_column="total_strength",
+            size_column="degree",
         )
 
     def _link_style(self, k: int) -> Style:
+        """Links: colour and width by tier (tier 1 = strongest = widest)."""
         from . import export
 
         tiers = LINK_TIERS[:k]
@@ -1152,9 +1182,9 @@ class LinkageNetwork(Result):
             list(range(1, k + 1)),
             [lab.color for lab in tiers],
             [f"{lab.zh} {lab.en}" for lab in tiers],
-            title="Link strength tier 联系强度层级",
+            title="联系强度 Link strength",
             geometry="line",
-            size_column="strength",
+            sizes=list(np.linspace(2.0, 0.3, k)) if k > 1 else [1.0],
         )
 
     def to_gpkg(self, path: str | Path, layer: str | None = None, *, curved: bool = False, k: int = 4,
@@ -1177,28 +1207,29 @@ class LinkageNetwork(Result):
         top: int | None = None,
         curved: bool = True,
         k: int = 4,
-        node_size: str | Sequence[float] = "total_strength",
+        node_size: str | Sequence[float] = "degree",
         labels: bool | int = True,
         title: str | None = None,
-        projection: str | None = "albers",
+        **kwargs: Any,
     ) -> Axes:
-        """Flow map: units in grey, links as lines (width and colour by tier, strongest on top),
-        nodes sized by ``node_size`` (a column of :meth:`to_frame` or values in node order),
-        CJK name labels (all units when ``labels=True`` and n ≤ 40, else the ``labels`` largest nodes).
+        """Flow map (:func:`spatialregion.maps.plot_style`): units in grey, links coloured
+        and widened by tier (strongest on top), nodes coloured by core–periphery class and
+        sized by ``node_size`` (a column of :meth:`to_frame`, e.g. ``"degree"`` or
+        ``"total_strength"``, or values in node order), CJK name labels (every node when
+        ``labels=True`` and n ≤ 40, else the ``labels`` (default 15) largest nodes).
 
-        ``top`` keeps only the ``top`` strongest links on the map.  ``projection="albers"``
-        draws in the China Albers equal-area projection, None in lon/lat.
+        ``top`` keeps only the ``top`` strongest links; ``kwargs`` go to ``plot_style``
+        (``inset``, ``north_arrow``, ``scalebar``, ``legend_loc`` ...).
         """
         import geopandas as gpd
-        import matplotlib.pyplot as plt
-        from matplotlib.lines import Line2D
 
-        from .crs import ALBERS
+        from . import maps
 
-        _use_cjk_font()
         lines = self.flow_lines(curved=curved, k=k)
         if top is not None:
             lines = lines.head(int(top))
+        if lines.empty:
+            raise InputError("the network has no links to map; lower the threshold")
         nodes = self.to_frame()
         if isinstance(node_size, str):
             if node_size not in nodes.columns:
@@ -1206,34 +1237,27 @@ class LinkageNetwork(Result):
             size = nodes[node_size].to_numpy(dtype=float)
         else:
             size = finite_array(node_size, "node_size")
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 7))
-        crs = ALBERS if projection == "albers" else None
+            if size.size != len(nodes):
+                raise AlignmentError(f"node_size has {size.size} values for {len(nodes)} nodes")
+        base = None
         if self.geometry is not None:
-            base = gpd.GeoSeries(self.geometry.to_numpy(), crs=self.geometry.crs)
-            (base.to_crs(crs) if crs else base).plot(ax=ax, color="#f0f0f0", edgecolor="#bdbdbd", linewidth=0.4)
-        if crs:
-            lines = lines.to_crs(crs)
-            nodes = nodes.to_crs(crs)
-        widths = np.linspace(3.2, 0.6, k)
-        for tier in range(k, 0, -1):
-            sel = lines[lines["tier"] == tier]
-            if len(sel):
-                sel.plot(ax=ax, color=LINK_TIERS[tier - 1].color, linewidth=widths[tier - 1], alpha=0.85, zorder=2 + k - tier)
+            base = gpd.GeoDataFrame(geometry=self.geometry.to_numpy(), crs=self.geometry.crs)
+        ax = maps.plot_style(lines, self._link_style(k), ax=ax, title=title, base=base, **kwargs)
+        map_crs = maps._map_crs(lines, maps._in_china(lines.to_crs(4326)))  # the CRS plot_style drew in
+        proj = nodes.to_crs(map_crs)
         span = np.ptp(size) or 1.0
-        sizes = 15 + 260 * (size - size.min()) / span
-        ax.scatter(nodes.geometry.x, nodes.geometry.y, s=sizes, c="#08306b", edgecolor="white", linewidth=0.6, zorder=10)
-        n_lab = len(nodes) if (labels is True and len(nodes) <= 40) else (int(labels) if labels is not True else 15)
-        if n_lab:
-            for p in np.argsort(-size, kind="stable")[:n_lab]:
-                ax.annotate(str(nodes["name"].iloc[p]), (nodes.geometry.x.iloc[p], nodes.geometry.y.iloc[p]),
-                            xytext=(3, 3), textcoords="offset points", fontsize=8, zorder=11)
-        handles = [Line2D([], [], color=LINK_TIERS[t].color, linewidth=widths[t], label=f"{LINK_TIERS[t].zh} {LINK_TIERS[t].en}")
-                   for t in range(k)]
-        ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False, title="联系强度 Link strength", title_fontsize=8)
-        ax.set_axis_off()
-        if title:
-            ax.set_title(title)
+        sizes = 12 + 150 * (size - size.min()) / span
+        colors = {lab.key: lab.color for lab in CORE_PERIPHERY}
+        cls = proj["cp_class"] if "cp_class" in proj.columns else pd.Series("periphery", index=proj.index)
+        xlim, ylim = ax.get_xlim(), ax.get_ylim()
+        ax.scatter(proj.geometry.x, proj.geometry.y, s=sizes, c=[colors[c] for c in cls],
+                   edgecolor="#232323", linewidth=0.4, zorder=20)
+        n_lab = len(proj) if (labels is True and len(proj) <= 40) else (15 if labels is True else int(labels))
+        for p in np.argsort(-size, kind="stable")[:n_lab]:
+            ax.annotate(str(proj["name"].iloc[p]), (proj.geometry.x.iloc[p], proj.geometry.y.iloc[p]),
+                        xytext=(3, 3), textcoords="offset points", fontsize=7, color="#111111", zorder=21)
+        ax.set_xlim(xlim)
+        ax.set_ylim(ylim)
         return ax
 
 
@@ -1245,6 +1269,25 @@ def _distance_graph(g: Any, path_distance: str) -> Any:
         for _, _, d in dg.edges(data=True):
             d["distance"] = wmax / d["weight"] if path_distance == "inverse" else 1.0
     return dg
+
+
+def _eigenvector(a: np.ndarray, max_iter: int, tol: float = 1e-6) -> np.ndarray | None:
+    """networkx's ``eigenvector_centrality`` (left eigenvector, A + I power
+    iteration, L1 convergence test < n·tol) on ``a / max(a)``, vectorised."""
+    import scipy.sparse as sps
+
+    n = a.shape[0]
+    top = a.max()
+    at = sps.csr_array(a.T / top if top > 0 else a.T)
+    x = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        xlast = x
+        x = xlast + at @ xlast
+        norm = float(np.sqrt((x * x).sum())) or 1.0
+        x = x / norm
+        if np.abs(x - xlast).sum() < n * tol:
+            return x
+    return None
 
 
 def _closeness(total: np.ndarray, reach: np.ndarray, n: int) -> np.ndarray:
@@ -1266,9 +1309,12 @@ def _tiers(strength: np.ndarray, k: int, tiers: Any) -> np.ndarray:
         if kk <= 1:
             return np.ones(m, dtype=int)
         if tiers == "jenks":
-            import mapclassify
+            from .maps import fisher_jenks_bins
 
-            inner = np.asarray(mapclassify.FisherJenks(strength, k=kk).bins[:-1], dtype=float)
+            v = np.sort(strength)
+            if v.size > 3000:  # exact DP is O(k·m²): run it on 3,000 evenly spaced order statistics
+                v = v[np.linspace(0, v.size - 1, 3000).round().astype(int)]
+            inner = fisher_jenks_bins(v, kk)[:-1]
         else:
             inner = np.quantile(strength, np.linspace(0, 1, kk + 1)[1:-1])
     else:
@@ -1278,15 +1324,6 @@ def _tiers(strength: np.ndarray, k: int, tiers: Any) -> np.ndarray:
         kk = k
     cls = np.searchsorted(inner, strength, side="left")  # 0 = weakest (x ≤ first break)
     return (kk - cls).astype(int)
-
-
-def _use_cjk_font() -> None:
-    try:
-        from . import maps
-
-        maps.use_cjk_font()
-    except (ImportError, AttributeError):  # maps not available: fall back to matplotlib's fonts
-        pass
 
 
 # --------------------------------------------------------------------------
@@ -1307,8 +1344,8 @@ class NetworkMetrics(Result):
 
     node: pd.DataFrame = field(repr=False)
     network: dict = field(repr=False)
-    weighted: bool = True
-    path_distance: str = "inverse"
+    weighted: bool = False
+    path_distance: str = "hops"
     betweenness_samples: int | None = None
     threshold: str = ""
     points: Any = field(default=None, repr=False)
@@ -1443,11 +1480,13 @@ def core_periphery(
     matrix : DataFrame, (n, n) array, GravityResult or LinkageNetwork
         Symmetrised as :math:`(A+A^T)/2`; diagonal ignored (see :func:`coreness`).
     classes :
-        ``"ucinet"`` — core > 0.1, semi-periphery 0.01–0.1, periphery ≤ 0.01 on
-        the unit-length coreness (the convention of Chinese papers using UCINET;
-        note that with Σc² = 1 typical values shrink like 1/√n, so for large
-        networks prefer quantiles); ``("quantile", (q_low, q_high))``; or
-        explicit ``(low, high)``.
+        ``"ucinet"`` — core > 0.1, semi-periphery 0.01–0.1, periphery ≤ 0.01,
+        the convention of Chinese papers that run UCINET, applied to the
+        unit-length coreness (Σc² = 1; UCINET does not document the scale it
+        prints, so treat these cut points as a convention, and note that with
+        Σc² = 1 typical values shrink like 1/√n: for large networks prefer
+        quantiles); ``("quantile", (q_low, q_high))`` — scale-free; or explicit
+        ``(low, high)``.
     """
     if isinstance(matrix, LinkageNetwork):
         return matrix.core_periphery(classes=classes)
@@ -1463,16 +1502,24 @@ def core_periphery(
         a = _aligned_matrix(a, ids, "matrix")
     a = np.where(np.eye(len(ids), dtype=bool), 0.0, a)
     c, r = coreness(a)
+    if names is not None and len(names) != len(ids):
+        raise AlignmentError(f"names has {len(names)} entries for {len(ids)} units")
+    return _cp_result(c, r, ids, names if names is not None else ids, classes, matrix_kind,
+                      points=points, geometry=geometry)
+
+
+def _cp_result(c: np.ndarray, r: float, ids: Sequence[Any], names: Sequence[Any], classes: Any, kind: str,
+               *, points: Any = None, geometry: Any = None) -> CorePeripheryResult:
     keys, (lo, hi), how = _core_classes(c, classes)
     return CorePeripheryResult(
         ids=tuple(ids),
-        names=tuple(str(x) for x in (names if names is not None else ids)),
+        names=tuple(str(x) for x in names),
         coreness=c,
         classes=keys,
         correlation=r,
         thresholds=(lo, hi),
         class_rule=how,
-        matrix_kind=matrix_kind,
+        matrix_kind=kind,
         points=points,
         geometry=geometry,
     )
