@@ -440,3 +440,39 @@ def test_cli_and_demo(tmp_path):
     cmd.demo(ctx)
     assert {p.name for p in ctx.written} >= {"dagum_gini_ai_index.csv", "kernel_density_ai_index.png"}
     assert all(p.exists() for p in ctx.written)
+
+
+def _example_module():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "dagum_ai_index.py"
+    spec = importlib.util.spec_from_file_location("dagum_ai_index_example", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_example_comparison_machinery():
+    """The example's compare(): brute-force values rounded as a paper prints them agree; a wrong one does not."""
+    ex = _example_module()
+    ours = ex.our_table()
+    df = datasets.ai_index()
+    ref = brute_dagum(df["ai2022"].to_numpy(), df["region"].to_numpy())
+    printed = {"ai2022": {"G": round(ref["G"], 3), "东部": round(ref["Gjj"]["东部"], 3),
+                          "中部-西部": round(ref["Gjh"][frozenset(("中部", "西部"))], 3),
+                          "within": round(100 * ref["Gw"] / ref["G"], 2), "transvariation": round(100 * ref["Gt"] / ref["G"], 2)}}
+    cmp = ex.compare(ours, printed)
+    assert cmp["agrees"].all(), cmp
+    assert ex.compare(ours, {"ai2022": {"G": f"{ref['G']:.3f}"}})["tolerance"].iloc[0] == pytest.approx(0.0005 + 0.001)
+    printed["ai2022"]["G"] = round(ref["G"], 3) + 0.01
+    assert not ex.compare(ours, printed).set_index("statistic").loc["G", "agrees"]
+
+
+def test_paper_table5():
+    """Our table against the paper's printed Table 5 — runs once its values are pasted into the example."""
+    ex = _example_module()
+    if not ex.PRINTED_TABLE5:
+        pytest.skip("Table 5 of the AI-index paper is not in the repository (paste it into examples/dagum_ai_index.py)")
+    cmp = ex.compare(ex.our_table(), ex.PRINTED_TABLE5)
+    assert cmp["agrees"].all(), cmp[~cmp["agrees"]]
