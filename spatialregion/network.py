@@ -1068,7 +1068,7 @@ class LinkageNetwork(Result):
         curvature: float = 0.2,
         n_points: int = 24,
         k: int = 4,
-        tiers: Literal["jenks", "quantile"] | Sequence[float] = "jenks",
+        tiers: Literal["jenks", "log_jenks", "quantile"] | Sequence[float] = "jenks",
     ) -> gpd.GeoDataFrame:
         """Links as a GeoDataFrame of LineStrings (EPSG:4490), strongest first.
 
@@ -1086,7 +1086,9 @@ class LinkageNetwork(Result):
         k, tiers :
             Number of strength tiers and how to cut them: Fisher–Jenks natural
             breaks (``"jenks"``, :func:`spatialregion.maps.fisher_jenks_bins`; on
-            3,000 evenly spaced order statistics beyond 3,000 links), quantiles, or explicit inner
+            3,000 evenly spaced order statistics beyond 3,000 links), natural
+            breaks of log10(strength) (``"log_jenks"``: readable tiers when a few
+            links dwarf the rest), quantiles, or explicit inner
             breaks (ascending, k − 1 values).
         """
         import geopandas as gpd
@@ -1188,7 +1190,7 @@ class LinkageNetwork(Result):
         )
 
     def to_gpkg(self, path: str | Path, layer: str | None = None, *, curved: bool = False, k: int = 4,
-                **kwargs: Any) -> Path:
+                tiers: Any = "jenks", **kwargs: Any) -> Path:
         """Write ``<layer>_nodes`` (points) and ``<layer>_links`` (lines) as two styled layers."""
         from . import export
 
@@ -1196,7 +1198,7 @@ class LinkageNetwork(Result):
         nodes = self.to_frame()
         if "cp_class" not in nodes.columns:
             nodes["cp_class"] = "periphery"
-        links = self.flow_lines(curved=curved, k=k)
+        links = self.flow_lines(curved=curved, k=k, tiers=tiers)
         export.to_gpkg(nodes.reset_index(), path, layer=f"{base}_nodes", style=self._style(), **kwargs)
         return export.to_gpkg(links, path, layer=f"{base}_links", style=self._link_style(k), **kwargs)
 
@@ -1207,9 +1209,11 @@ class LinkageNetwork(Result):
         top: int | None = None,
         curved: bool = True,
         k: int = 4,
+        tiers: Any = "jenks",
         node_size: str | Sequence[float] = "degree",
         labels: bool | int = True,
         title: str | None = None,
+        node_legend: bool = True,
         **kwargs: Any,
     ) -> Axes:
         """Flow map (:func:`spatialregion.maps.plot_style`): units in grey, links coloured
@@ -1218,14 +1222,15 @@ class LinkageNetwork(Result):
         ``"total_strength"``, or values in node order), CJK name labels (every node when
         ``labels=True`` and n ≤ 40, else the ``labels`` (default 15) largest nodes).
 
-        ``top`` keeps only the ``top`` strongest links; ``kwargs`` go to ``plot_style``
+        ``top`` keeps only the ``top`` strongest links; ``k`` and ``tiers`` as in
+        :meth:`flow_lines`; ``kwargs`` go to ``plot_style``
         (``inset``, ``north_arrow``, ``scalebar``, ``legend_loc`` ...).
         """
         import geopandas as gpd
 
         from . import maps
 
-        lines = self.flow_lines(curved=curved, k=k)
+        lines = self.flow_lines(curved=curved, k=k, tiers=tiers)
         if top is not None:
             lines = lines.head(int(top))
         if lines.empty:
@@ -1256,6 +1261,16 @@ class LinkageNetwork(Result):
         for p in np.argsort(-size, kind="stable")[:n_lab]:
             ax.annotate(str(proj["name"].iloc[p]), (proj.geometry.x.iloc[p], proj.geometry.y.iloc[p]),
                         xytext=(3, 3), textcoords="offset points", fontsize=7, color="#111111", zorder=21)
+        if node_legend:
+            from matplotlib.lines import Line2D
+
+            first = ax.get_legend()
+            handles = [Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=lab.color,
+                              markeredgecolor="#232323", label=f"{lab.zh} {lab.en}") for lab in CORE_PERIPHERY]
+            ax.legend(handles=handles, loc="center left", bbox_to_anchor=(0.01, 0.45), fontsize=8, frameon=False,
+                      title="核心–边缘 Core–periphery", title_fontsize=8)
+            if first is not None:
+                ax.add_artist(first)
         ax.set_xlim(xlim)
         ax.set_ylim(ylim)
         return ax
@@ -1303,8 +1318,10 @@ def _tiers(strength: np.ndarray, k: int, tiers: Any) -> np.ndarray:
     if m == 0:
         return np.zeros(0, dtype=int)
     if isinstance(tiers, str):
-        if tiers not in ("jenks", "quantile"):
-            raise InputError(f"tiers={tiers!r} is not supported; use 'jenks', 'quantile' or a list of breaks")
+        if tiers not in ("jenks", "log_jenks", "quantile"):
+            raise InputError(f"tiers={tiers!r} is not supported; use 'jenks', 'log_jenks', 'quantile' or a list of breaks")
+        if tiers == "log_jenks":
+            return _tiers(np.log10(strength), k, "jenks")
         kk = min(k, np.unique(strength).size)
         if kk <= 1:
             return np.ones(m, dtype=int)
@@ -1366,7 +1383,7 @@ class NetworkMetrics(Result):
         node = self.node.set_index("name").sort_values("degree", ascending=False)
         return Summary(
             "Network statistics (网络结构特征)",
-            (SummaryTable("Whole network", glob, "{:.4f}"), SummaryTable("Node centrality", node, "{:.4f}")),
+            (SummaryTable("Whole network", glob, "{:.4f}"), SummaryTable("Node centrality", node, "{:.4g}")),
             (
                 f"Links kept: {self.threshold}.",
                 ("Strengths" if self.weighted else "0/1 links")
