@@ -256,36 +256,37 @@ def _hash_owners(a: np.ndarray, b: np.ndarray, owner: np.ndarray):  # pragma: no
 
     Returns, per row, the slot of its key, and per slot the first owner
     (-1 for unused slots), a second distinct owner (-1 if none) and whether a
-    third distinct owner exists.  Keys and owners are stored interleaved so a
-    lookup touches two cache lines.
+    third distinct owner exists.  Each slot is one 32-byte record
+    (key a, key b, first, second) so that a lookup touches one cache line.
     """
     n = a.shape[0]
     size = 1
     while size < n + n // 2 + 2:
         size *= 2
     mask = size - 1
-    keys = np.empty((size, 2), dtype=np.int64)
-    own = np.full((size, 2), -1, dtype=np.int64)
+    table = np.empty((size, 4), dtype=np.int64)
+    table[:, 2] = -1
+    table[:, 3] = -1
     multi = np.zeros(size, dtype=np.bool_)
     slot = np.empty(n, dtype=np.int64)
     for r in range(n):
         ar = a[r]
         br = b[r]
         h = _mix(_mix(ar) ^ br) & mask
-        while own[h, 0] != -1 and (keys[h, 0] != ar or keys[h, 1] != br):
+        while table[h, 2] != -1 and (table[h, 0] != ar or table[h, 1] != br):
             h = (h + 1) & mask
         o = owner[r]
-        if own[h, 0] == -1:
-            keys[h, 0] = ar
-            keys[h, 1] = br
-            own[h, 0] = o
-        elif o != own[h, 0]:
-            if own[h, 1] == -1:
-                own[h, 1] = o
-            elif o != own[h, 1]:
+        if table[h, 2] == -1:
+            table[h, 0] = ar
+            table[h, 1] = br
+            table[h, 2] = o
+        elif o != table[h, 2]:
+            if table[h, 3] == -1:
+                table[h, 3] = o
+            elif o != table[h, 3]:
                 multi[h] = True
         slot[r] = h
-    return slot, own[:, 0].copy(), own[:, 1].copy(), multi
+    return slot, table[:, 2].copy(), table[:, 3].copy(), multi
 
 
 def _graph_from_pairs(ids: pd.Index, i: np.ndarray, j: np.ndarray, w: np.ndarray | None = None) -> Graph:
