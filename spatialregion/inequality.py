@@ -150,6 +150,11 @@ def _check_nonnegative(values: np.ndarray, index: pd.Index, what: str, period: A
         )
 
 
+def _codes(groups: np.ndarray, labels: Sequence[Any]) -> np.ndarray:
+    """Integer code of each row's group in ``labels`` (vectorised)."""
+    return pd.Categorical(groups, categories=list(labels)).codes.astype(np.intp)
+
+
 def _group_order(values: np.ndarray, groups: np.ndarray, order: Sequence[Any] | None) -> list[Any]:
     present = pd.unique(groups)
     if order is not None:
@@ -351,8 +356,7 @@ def _dagum_one(p: _Period, order: Sequence[Any] | None) -> DagumResult:
     # codes in descending-mean order regardless of the display order
     means = pd.Series(y).groupby(p.groups, sort=False).mean()
     by_mean = list(means.sort_values(ascending=False, kind="stable").index)
-    code_of = {g: i for i, g in enumerate(by_mean)}
-    codes = np.array([code_of[g] for g in p.groups])
+    codes = _codes(p.groups, by_mean)
     k = len(by_mean)
     ker = _dagum_kernel(y, codes, k)
     n_tot, mu = float(y.size), float(y.mean())
@@ -606,8 +610,7 @@ def theil(
             raise InputError(f"Theil L (mean log deviation) needs strictly positive values; {describe_rows(bad)} are 0; use measure='T'")
         g = p.groups if p.groups is not None else np.full(p.values.size, "all", dtype=object)
         labels = _group_order(p.values, g, order)
-        code_of = {lab: i for i, lab in enumerate(labels)}
-        codes = np.array([code_of[x] for x in g])
+        codes = _codes(g, labels)
         ker = _theil_kernel(p.values, codes, len(labels), measure)
         idx = pd.Index(labels, name="group")
         by_group = pd.Series(ker["by_group"], index=idx, name=f"Theil {measure}")
