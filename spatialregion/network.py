@@ -1214,6 +1214,7 @@ class LinkageNetwork(Result):
         labels: bool | int = True,
         title: str | None = None,
         node_legend: bool = True,
+        node_legend_loc: str = "upper right",
         **kwargs: Any,
     ) -> Axes:
         """Flow map (:func:`spatialregion.maps.plot_style`): units in grey, links coloured
@@ -1222,6 +1223,7 @@ class LinkageNetwork(Result):
         ``"total_strength"``, or values in node order), CJK name labels (every node when
         ``labels=True`` and n ≤ 40, else the ``labels`` (default 15) largest nodes).
 
+        ``node_legend`` adds the core–periphery colour key at ``node_legend_loc``.
         ``top`` keeps only the ``top`` strongest links; ``k`` and ``tiers`` as in
         :meth:`flow_lines`; ``kwargs`` go to ``plot_style``
         (``inset``, ``north_arrow``, ``scalebar``, ``legend_loc`` ...).
@@ -1267,7 +1269,7 @@ class LinkageNetwork(Result):
             first = ax.get_legend()
             handles = [Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=lab.color,
                               markeredgecolor="#232323", label=f"{lab.zh} {lab.en}") for lab in CORE_PERIPHERY]
-            ax.legend(handles=handles, loc="center left", bbox_to_anchor=(0.01, 0.45), fontsize=8, frameon=False,
+            ax.legend(handles=handles, loc=node_legend_loc, fontsize=8, frameon=False,
                       title="核心–边缘 Core–periphery", title_fontsize=8)
             if first is not None:
                 ax.add_artist(first)
