@@ -165,6 +165,13 @@ def _match(value: Any, level: str | None) -> tuple[int, ...]:
     return ()
 
 
+def _common_prefix(a: str, b: str):
+    for x, y in zip(a, b):
+        if x != y:
+            return
+        yield x
+
+
 def _suggest(value: Any, level: str | None, n: int = 5) -> list[str]:
     key, levels = _candidates(value, level)
     pool: dict[str, str] = {}
@@ -174,7 +181,11 @@ def _suggest(value: Any, level: str | None, n: int = 5) -> list[str]:
             label = f"{row.name} ({row.name_en}, {row.adcode})"
             for name in (row.name, row.name_short, row.name_en, str(row.adcode)):
                 pool.setdefault(_key(name), label)
-    close = difflib.get_close_matches(key, list(pool), n=3 * n, cutoff=0.5)
+    def rank(k: str) -> tuple[float, int, int]:
+        prefix = len(k) if key.startswith(k) or k.startswith(key) else sum(1 for _ in _common_prefix(k, key))
+        return (-difflib.SequenceMatcher(None, key, k).ratio(), -prefix, abs(len(k) - len(key)))
+
+    close = [k for k in sorted(pool, key=rank) if difflib.SequenceMatcher(None, key, k).ratio() >= 0.5]
     seen: list[str] = []
     for k in close:
         if pool[k] not in seen:

@@ -1,0 +1,78 @@
+"""The common result base and Summary renderings.
+
+Cases covered: Summary renders text/HTML/LaTeX/CSV with every table and note; numbers are
+formatted only in renderings (frames() keeps raw values); a minimal Result subclass gets
+plot() and to_gpkg() from to_frame() + _style(); results without geometry say so clearly;
+settings() lists scalar fields; results are frozen.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from spatialregion import export
+from spatialregion.errors import InputError
+from spatialregion.results import Result, Summary, SummaryTable
+
+
+@dataclass(frozen=True)
+class Toy(Result):
+    values: np.ndarray
+    k: int = 2
+
+    def to_frame(self):
+        df = pd.DataFrame({"v": self.values, "cls": np.where(self.values > 0, "pos", "neg")})
+        return gpd.GeoDataFrame(df, geometry=self.geometry, crs=4490) if self.geometry is not None else df
+
+    def summary(self):
+        t = self.to_frame()["cls"].value_counts().rename("n").to_frame()
+        return Summary("Toy", (SummaryTable("Counts", t), SummaryTable("Values", self.to_frame()[["v"]])), ("k = 2",))
+
+    def _style(self):
+        return export.categorized("cls", ["neg", "pos"], ["#2166ac", "#b2182b"], ["负 negative", "正 positive"])
+
+
+def test_summary_renderings(tmp_path):
+    s = Toy(np.array([1.23456, -2.0, 3.0])).summary()
+    text = str(s)
+    assert "Counts" in text and "Values" in text and "1.2346" in text and "Note: k = 2" in text
+    html = s.to_html()
+    assert "<table" in html and html.count("<h4>") == 2
+    assert "tabular" in s.to_latex()
+    csv = s.to_csv(tmp_path / "s.csv")
+    assert csv.count("# ") == 2 and (tmp_path / "s.csv").read_text(encoding="utf-8") == csv
+    assert s.frames()["Values"]["v"].iloc[0] == 1.23456  # raw numbers kept
+
+
+def test_result_gpkg_and_plot(provinces, tmp_path):
+    vals = np.linspace(-1, 1, len(provinces))
+    r = Toy(vals, geometry=provinces.geometry)
+    path = r.to_gpkg(tmp_path / "toy.gpkg")
+    with sqlite3.connect(path) as con:
+        (n,) = con.execute("select count(*) from toy").fetchone()
+        (qml,) = con.execute("select styleQML from layer_styles where f_table_name='toy'").fetchone()
+    assert n == len(provinces)
+    assert "categorizedSymbol" in qml and "负 negative" in qml
+    ax = r.plot()
+    assert ax.figure is not None
+    assert "Toy" in r._repr_html_()
+
+
+def test_result_without_geometry_raises(tmp_path):
+    r = Toy(np.array([1.0, -1.0]))
+    with pytest.raises(InputError, match="no geometry"):
+        r.to_gpkg(tmp_path / "x.gpkg")
+
+
+def test_settings_and_frozen():
+    r = Toy(np.array([1.0]), k=3)
+    assert r.settings() == {"geometry": None, "k": 3}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.k = 4
