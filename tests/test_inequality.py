@@ -21,7 +21,7 @@ Theil
 * within + between = total (hypothesis), no groups => between = 0; L rejects zeros.
 Kernel density
 * bandwidth = n^(-1/5) s (Scott) and (3n/4)^(-1/5) s (Silverman);
-* density equals the analytic Gaussian mixture, integrates to 1;
+* density equals the analytic Gaussian mixture and scipy.stats.gaussian_kde (peer, rel. 1e-9), integrates to 1;
 * FWHM and main peak of a two-point sample against root finding on the analytic mixture;
 * two separated clusters give two peaks near their centres; min_peak_fraction filters;
 * plots (overlaid, 3-D, ridge, panel lines, bars) draw the expected artists.
@@ -350,6 +350,17 @@ def test_kde_bandwidth_and_density(rng):
     analytic = norm.pdf((x[:, None] - y[None, :]) / h).mean(axis=1) / h
     np.testing.assert_allclose(k.density.iloc[:, 0].to_numpy(), analytic, rtol=1e-10, atol=1e-14)
     assert np.trapezoid(analytic, x) == pytest.approx(1.0, abs=1e-3)
+
+
+@pytest.mark.parametrize("bw", ["scott", "silverman", 0.3])
+def test_kde_matches_scipy_gaussian_kde(rng, bw):
+    from scipy.stats import gaussian_kde
+
+    y = rng.gamma(2.0, 2.0, 5000)  # > one chunk of the kernel
+    k = kernel_density(y, bw_method=bw, n_grid=300)
+    peer = gaussian_kde(y, bw_method=bw)
+    np.testing.assert_allclose(k.density.iloc[:, 0].to_numpy(), peer(k.grid), rtol=1e-9, atol=1e-15)
+    assert k.table["bandwidth"].iloc[0] == pytest.approx(np.sqrt(peer.covariance[0, 0]), rel=1e-12)
 
 
 def test_kde_peak_and_fwhm_against_root_finding():
