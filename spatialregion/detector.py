@@ -293,7 +293,8 @@ class GeoDetectorResult(Result):
         :data:`~spatialregion.labels.INTERACTION_TYPES`), ``type_zh``, ``type_en``,
         ``n_excluded``.
     risk_means : dict of DataFrame
-        Per factor: ``n``, ``mean``, ``std`` (ddof=1) of Y by stratum.
+        Per factor: ``n``, ``mean``, ``std`` (ddof=1) of Y by stratum (and the
+        stratum's value ``range`` for discretised factors).
     risk_tests : dict of DataFrame
         Per factor: Welch t test of every pair of strata (``t, df, p,
         significant``; p two-sided).
@@ -624,6 +625,9 @@ def geodetector(
         g = s.groupby(pd.Series(strata[f], index=data.index), sort=True)
         means = pd.DataFrame({"n": g.size(), "mean": g.mean(), "std": g.std(ddof=1)})
         means.index.name = "stratum"
+        if f in discs:
+            b = discs[f].breaks
+            means.insert(0, "range", [f"{'[' if h == 0 else '('}{b[h]:.4g}, {b[h + 1]:.4g}]" for h in means.index])
         risk_means[f] = means
         groups = {h: s.to_numpy()[strata[f] == h] for h in means.index}
         trs = []

@@ -271,3 +271,27 @@ def test_geometry_roundtrip(disease):
     assert isinstance(frame, gpd.GeoDataFrame) and frame.crs == g.crs
     style = r._style()
     assert style.column == "type" and len(style.classes) == disease["type"].nunique()
+
+
+# -- CLI -------------------------------------------------------------------------
+def test_cli_detector(disease, tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from spatialregion.commands import detector as cmd
+
+    app = typer.Typer()
+
+    @app.callback()
+    def _group() -> None:  # keep sub-command mode with a single command
+        pass
+
+    cmd.register(app)
+    csv = tmp_path / "disease.csv"
+    disease.to_csv(csv, index=False)
+    res = CliRunner().invoke(app, ["detector", str(csv), "-y", "incidence", "-f", "type,region,level", "-o", str(tmp_path / "o"), "--no-figure"])
+    assert res.exit_code == 0, res.output
+    fac = pd.read_csv(tmp_path / "o" / "detector_factor.csv", encoding="utf-8-sig").set_index("factor")
+    ref = D.geodetector(disease, "incidence", FACTORS).factor
+    np.testing.assert_allclose(fac.loc[FACTORS, "q"], ref["q"], atol=1e-12)
+    assert "Interaction detector" in res.output

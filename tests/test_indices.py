@@ -385,3 +385,42 @@ def test_plots(provinces, rng):
     with pytest.raises(InputError, match="period"):
         r.plot(period=1999)
     assert r.plot(period=2020) is not None
+
+
+# -- CLI ---------------------------------------------------------------------------
+def _app():
+    import typer
+
+    from spatialregion.commands import indices as cmd
+
+    app = typer.Typer()
+    cmd.register(app)
+    return app
+
+
+def test_cli_index_and_coupling(tmp_path):
+    from typer.testing import CliRunner
+
+    csv = tmp_path / "x.csv"
+    X3.assign(u1=[0.25, 0.5, 0.0], u2=[1.0, 0.5, 0.0]).to_csv(csv, index=False)
+    runner = CliRunner()
+    res = runner.invoke(_app(), ["index", str(csv), "-c", "a,b,c", "-d", "++-", "-m", "topsis", "-o", str(tmp_path / "o")])
+    assert res.exit_code == 0, res.output
+    assert "closeness" in res.output and (tmp_path / "o" / "topsis.csv").exists()
+    weights = pd.read_csv(tmp_path / "o" / "topsis_weights.csv", encoding="utf-8-sig")
+    np.testing.assert_allclose(weights["weight"], I.entropy_weights(X3, "++-").weights, atol=1e-12)
+    res = runner.invoke(_app(), ["coupling", str(csv), "-u", "u1,u2", "-o", str(tmp_path / "c")])
+    assert res.exit_code == 0, res.output
+    out = pd.read_csv(tmp_path / "c" / "coupling.csv", encoding="utf-8-sig")
+    np.testing.assert_allclose(out["C"], [0.8, 1.0, 0.0], atol=1e-12)
+    res = runner.invoke(_app(), ["coupling", str(csv), "-u", "u1,zz", "-o", str(tmp_path / "c")])
+    assert res.exit_code != 0 and "zz" in str(res.exception)
+
+
+def test_demo_matches_example(tmp_path):
+    from spatialregion.commands import indices as cmd
+
+    demo = cmd.bth_scores()
+    ref = _bth_plain()
+    np.testing.assert_allclose(demo.loc[ref.index, "P1"], ref["P1"], atol=1e-12)
+    np.testing.assert_allclose(demo.loc[ref.index, "P2"], ref["P2"], atol=1e-12)
