@@ -179,8 +179,7 @@ def class_order(values: pd.Series, name: str, priority: Sequence[Any] | None) ->
         if missing:
             raise InputError(f"priority={order} does not list the zone classes {missing}; list every class, highest first")
         order = [v for v in order if v in present]
-    lookup = {v: i for i, v in enumerate(order)}
-    codes = np.fromiter((lookup[v] for v in values), dtype=np.int64, count=len(values))
+    codes = pd.Index(order).get_indexer(pd.Index(values)).astype(np.int64)
     return order, codes
 
 
@@ -304,8 +303,9 @@ def pieces(
             rect_idx = rest[rect]
             if rect_idx.size:
                 bnds = shapely.bounds(zone_geoms[zi[rect_idx]])
+                clip = shapely.lib.clip_by_rect  # the ufunc behind shapely.clip_by_rect (scalar bounds)
                 for k, r in enumerate(rect_idx):
-                    geo[r] = shapely.clip_by_rect(unit_geoms[ui[r]], *bnds[k])
+                    geo[r] = clip(unit_geoms[ui[r]], *bnds[k])
             rest = rest[~rect]
         if rest.size:
             geo[rest] = shapely.intersection(zone_geoms[zi[rest]], unit_geoms[ui[rest]])

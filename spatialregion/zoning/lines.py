@@ -206,7 +206,7 @@ def conflicts(
         pairs=pairs,
         per_unit=per_unit,
         layers=tuple(names),
-        crs=wcrs.to_string(),
+        crs=wcrs.srs,
         repaired=repaired,
         geometry=None if units is None else units.geometry,
     )
@@ -361,6 +361,6 @@ def change(
         classes=(*order, "unzoned"),
         units=ids,
         zone_column=zone_column,
-        crs=wcrs.to_string(),
+        crs=wcrs.srs,
         geometry=units.geometry,
     )

@@ -390,7 +390,7 @@ def zonal_stats(
         band=band,
         percentiles=pct,
         nodata=None if r.nodata is None else float(r.nodata),
-        raster_crs=rcrs.to_string(),
+        raster_crs=rcrs.srs,
         vector_reprojected=bool(reproj),
         categories=tuple(cats),
         by_zone=zones is not None,

@@ -127,6 +127,13 @@ class ShareResult(Result):
         colors, names = class_style(keys)
         return export.categorized("dominant", keys, colors, names, title="主导分区 Dominant zone")
 
+    def pieces_style(self):
+        """QGIS/map style of :attr:`pieces` (categorized by zone class, ``labels.ZONES`` colours)."""
+        from .. import export
+
+        colors, names = class_style(self.classes)
+        return export.categorized("zone", list(self.classes), colors, names, title="分区 Zone")
+
     def plot(self, ax: Any = None, column: str | None = None, **kwargs: Any):
         """Map the dominant zone (default) or one share column, e.g. ``column="urban_share"``."""
         if column is None:
@@ -308,7 +315,7 @@ def overlay_shares(
         zone_column=zone_column,
         overlap_rule=overlaps,
         engine=engine,
-        crs=wcrs.to_string(),
+        crs=wcrs.srs,
         repaired_units=ulayer.repaired,
         repaired_zones=zlayer.repaired,
         reprojected=ulayer.reprojected or zlayer.reprojected,
