@@ -919,6 +919,7 @@ class LinkageNetwork(Result):
         *,
         weighted: bool = False,
         path_distance: Literal["inverse", "hops"] = "hops",
+        eigenvector: Literal["in", "undirected"] = "in",
         eigenvector_max_iter: int = 1000,
         betweenness_samples: int | None = None,
         seed: Any = None,
@@ -935,6 +936,11 @@ class LinkageNetwork(Result):
         path_distance : {"hops", "inverse"}
             Link length for closeness, betweenness and path length: 1 per link
             (default), or :math:`d_{ij} = \\max(w)/w_{ij}` (strong links short).
+        eigenvector : {"in", "undirected"}
+            ``"in"``: networkx's directed (left, in-link) eigenvector centrality;
+            ``"undirected"``: of the symmetrised network :math:`A + A^T` (always
+            converges; use it when the directed iteration does not, e.g. for
+            top-k networks made of many reciprocal pairs).
         betweenness_samples : int, optional
             Estimate betweenness from that many source nodes (networkx ``k``;
             for very large networks); exact by default.
@@ -988,11 +994,15 @@ class LinkageNetwork(Result):
             btw = nx.betweenness_centrality(dg, k=int(betweenness_samples), weight=dkey, normalized=True,
                                             seed=int(rng.integers(2**31 - 1)))
         a = self.adjacency(weighted=True)
-        eig = _eigenvector(a if weighted else (a > 0).astype(float), eigenvector_max_iter)
+        if eigenvector not in ("in", "undirected"):
+            raise InputError(f"eigenvector={eigenvector!r} is not supported; use 'in' or 'undirected'")
+        ea = a if weighted else (a > 0).astype(float)
+        eig = _eigenvector(ea if eigenvector == "in" else ea + ea.T, eigenvector_max_iter)
         if eig is None:
             warnings.warn(
                 f"eigenvector centrality did not converge in {eigenvector_max_iter} iterations (typical of "
-                "networks without cycles); reported as NaN — raise eigenvector_max_iter or use weighted=False",
+                "networks without cycles or made of reciprocal pairs); reported as NaN — use eigenvector='undirected' "
+                "or raise eigenvector_max_iter",
                 ConvergenceWarning,
                 stacklevel=2,
             )

@@ -22,7 +22,8 @@ Networks
   (Wasserman–Faust), betweenness, eigenvector, clustering, average path length (strongly
   connected graph vs nx.average_shortest_path_length; disconnected graph vs the mean over
   reachable pairs), for hops and inverse-strength lengths, weighted and binary.
-- eigenvector non-convergence warns and gives NaN.
+- undirected eigenvector (A + Aᵀ) equals networkx on the symmetrised graph; non-convergence of
+  the directed iteration warns and gives NaN; sampled betweenness is reproducible with a seed.
 Core–periphery
 - ideal continuous pattern c·cᵀ: correlation 1 and coreness ∝ c; discrete core/periphery block
   matrix: core nodes score highest and are classed "core"; reported correlation equals
@@ -390,6 +391,25 @@ def test_metrics_equal_networkx(strongly, weighted, path_distance):
         assert not nx.is_strongly_connected(g)
         assert m.network["reachable_pairs_share"] < 1
     assert "Wasserman–Faust" in str(m.summary())
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_undirected_eigenvector_equals_networkx(weighted):
+    rng = np.random.default_rng(5)
+    g = random_digraph(rng, n=12, p=0.15, strongly=False)
+    m = net_of(g).metrics(weighted=weighted, eigenvector="undirected")
+    u = nx.Graph()
+    u.add_nodes_from(g)
+    for a, b, d in g.edges(data=True):  # symmetrised A + Aᵀ, then rescaled to w/max(w)
+        w = d["weight"] if weighted else 1.0
+        u.add_edge(a, b, weight=u[a][b]["weight"] + w if u.has_edge(a, b) else w)
+    umax = max(d["weight"] for *_, d in u.edges(data=True))
+    for *_, d in u.edges(data=True):
+        d["weight"] /= umax
+    ref = nx.eigenvector_centrality(u, max_iter=1000, weight="weight")
+    np.testing.assert_allclose(m.node["eigenvector"], [ref[i] for i in m.node.index], rtol=1e-9, atol=1e-12)
+    with pytest.raises(InputError, match="eigenvector="):
+        net_of(g).metrics(eigenvector="out")
 
 
 def test_sampled_betweenness_is_seeded(rng):
