@@ -836,6 +836,7 @@ class KDEResult(Result):
         """Overlaid density curves, one per period."""
         import matplotlib.pyplot as plt
 
+        xlabel = kwargs.pop("xlabel", "value")
         if ax is None:
             _, ax = plt.subplots(figsize=(6.5, 4))
         _use_cjk()
@@ -843,7 +844,7 @@ class KDEResult(Result):
         cols = list(self.density.columns)
         for i, c in enumerate(cols):
             ax.plot(self.grid, self.density[c].to_numpy(), color=cmap(i / max(len(cols) - 1, 1)), label=str(c), **kwargs)
-        ax.set_xlabel(kwargs.pop("xlabel", "value"))
+        ax.set_xlabel(xlabel)
         ax.set_ylabel("density 核密度")
         ax.legend(title="period")
         return ax

@@ -107,4 +107,3 @@ def demo(ctx: DemoContext) -> None:
     ax = kde.plot()
     ax.set_title("人工智能发展指数核密度 Kernel density of the AI index")
     ctx.wrote(maps.save(ax, ctx.out / "kernel_density_ai_index.png", close=True))
-    ctx.wrote(maps.save(kde.plot_3d(), ctx.out / "kernel_density_ai_index_3d.png", close=True))
