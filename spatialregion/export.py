@@ -174,9 +174,9 @@ def _check_sizes(sizes: Sequence[float] | None, k: int) -> list[float | None]:
 #: default symbol sizes in millimetres (QGIS units; maps convert to points)
 POLYGON_OUTLINE_MM = 0.26
 LINE_WIDTH_MM = 0.6
-LINE_WIDTH_RANGE_MM = (0.3, 2.0)
+LINE_WIDTH_RANGE_MM = (0.25, 1.5)
 MARKER_SIZE_MM = 2.5
-MARKER_SIZE_RANGE_MM = (1.5, 5.0)
+MARKER_SIZE_RANGE_MM = (1.5, 4.5)
 
 
 def symbol_sizes(style: Style) -> np.ndarray:

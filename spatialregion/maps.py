@@ -185,14 +185,14 @@ def _is_categorical(s: pd.Series) -> bool:
     )
 
 
-def _colors(cmap: str | Any, k: int, qualitative: bool) -> list[str]:
+def _colors(cmap: str | Any, k: int, qualitative: bool, start: float = 0.12) -> list[str]:
     import matplotlib as mpl
     from matplotlib.colors import to_hex
 
     cm = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
     if qualitative and getattr(cm, "N", 256) <= 20:  # listed qualitative maps: take colours in order
         return [to_hex(cm(i % cm.N)) for i in range(k)]
-    pos = np.linspace(0.12, 1.0, k) if k > 1 else np.array([0.6])
+    pos = np.linspace(start, 1.0, k) if k > 1 else np.array([0.6])
     return [to_hex(cm(p)) for p in pos]
 
 
@@ -393,7 +393,8 @@ def classify_style(
     edges = np.concatenate([[lo], np.asarray(bins, dtype=float)])
     if len(edges) == 1 or np.all(edges == edges[0]):
         edges = np.array([lo, lo])
-    colors = _colors(cmap or "YlOrRd", len(edges) - 1, qualitative=False)
+    # lines and points need visible colours for the lowest class too
+    colors = _colors(cmap or "YlOrRd", len(edges) - 1, qualitative=False, start=0.12 if geometry == "polygon" else 0.35)
     return graduated(column, edges, colors, _edge_labels(edges, _decimals(y)), title=title, geometry=geometry)
 
 
@@ -465,19 +466,76 @@ def _feature_sizes(gdf: gpd.GeoDataFrame, style: Style, codes: np.ndarray) -> np
     return symbol_sizes(style)[codes]
 
 
+def _polygon_paths(geoms: Any) -> list[Any]:
+    """One compound matplotlib Path per (Multi)Polygon (holes as inner rings)."""
+    import shapely
+    from matplotlib.path import Path as MplPath
+
+    geoms = np.asarray(geoms, dtype=object)
+    parts, g_idx = shapely.get_parts(geoms, return_index=True)
+    rings, p_idx = shapely.get_rings(parts, return_index=True)
+    xy, r_idx = shapely.get_coordinates(rings, return_index=True)
+    codes = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+    if len(xy):
+        start = np.r_[True, r_idx[1:] != r_idx[:-1]]
+        end = np.r_[r_idx[1:] != r_idx[:-1], True]
+        codes[start] = MplPath.MOVETO
+        codes[end] = MplPath.CLOSEPOLY
+    owner = g_idx[p_idx[r_idx]] if len(xy) else np.array([], dtype=np.int64)
+    bounds = np.searchsorted(owner, np.arange(len(geoms) + 1))
+    return [MplPath(xy[a:b], codes[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _line_segments(geoms: Any) -> tuple[list[np.ndarray], np.ndarray]:
+    """Vertex arrays of every (Multi)LineString part and the index of its feature."""
+    import shapely
+
+    parts, g_idx = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
+    xy, p_idx = shapely.get_coordinates(parts, return_index=True)
+    bounds = np.searchsorted(p_idx, np.arange(len(parts) + 1))
+    return [xy[a:b] for a, b in zip(bounds[:-1], bounds[1:])], g_idx
+
+
+def _add_polygons(ax: Axes, geoms: Any, facecolors: Any, edgecolor: str, linewidth: float, zorder: float = 1, **kw: Any) -> Any:
+    """Polygons as one PatchCollection (no intermediate redraws, unlike GeoDataFrame.plot)."""
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import PathPatch
+
+    coll = PatchCollection([PathPatch(p) for p in _polygon_paths(geoms)], facecolors=facecolors,
+                           edgecolors=edgecolor, linewidths=linewidth, zorder=zorder, **kw)
+    ax.add_collection(coll, autolim=True)
+    return coll
+
+
+def _add_lines(ax: Axes, geoms: Any, colors: Any, widths: Any, zorder: float = 2, **kw: Any) -> Any:
+    from matplotlib.collections import LineCollection
+
+    segs, owner = _line_segments(geoms)
+    colors = np.broadcast_to(np.asarray(colors, dtype=object), (len(geoms),))[owner]
+    widths = np.broadcast_to(np.asarray(widths, dtype=float), (len(geoms),))[owner]
+    coll = LineCollection(segs, colors=list(colors), linewidths=widths, capstyle="round", zorder=zorder, **kw)
+    ax.add_collection(coll, autolim=True)
+    return coll
+
+
 def _draw(ax: Axes, gdf: gpd.GeoDataFrame, style: Style, codes: np.ndarray, edgecolor: str, linewidth: float, **kw: Any) -> None:
     colors = np.array([c.color for c in style.classes], dtype=object)[codes]
+    geoms = gdf.geometry.to_numpy()
     if style.geometry == "polygon":
-        gdf.plot(ax=ax, color=list(colors), edgecolor=edgecolor, linewidth=linewidth, **kw)
+        _add_polygons(ax, geoms, list(colors), edgecolor, linewidth, **kw)
         return
     sizes = _feature_sizes(gdf, style, codes) * _MM_TO_PT
     # thin/small first so that strong links and large points stay on top
     order = np.argsort(sizes, kind="stable")
-    sub = gdf.iloc[order]
     if style.geometry == "line":
-        sub.plot(ax=ax, color=list(colors[order]), linewidth=sizes[order], capstyle="round", **kw)
+        _add_lines(ax, geoms[order], colors[order], sizes[order], **kw)
     else:
-        sub.plot(ax=ax, color=list(colors[order]), markersize=sizes[order] ** 2, edgecolor="#232323", linewidth=0.3, **kw)
+        import shapely
+
+        parts, owner = shapely.get_parts(geoms[order], return_index=True)
+        xy = shapely.get_coordinates(parts)
+        ax.scatter(xy[:, 0], xy[:, 1], s=(sizes[order] ** 2)[owner], c=list(colors[order][owner]),
+                   edgecolors="#232323", linewidths=0.3, zorder=3, **kw)
 
 
 def _legend(ax: Axes, style: Style, counts: np.ndarray, loc: str, edgecolor: str, raise_by: float = 0.0) -> Any:
@@ -579,8 +637,8 @@ def _inset(ax: Axes, gdf4490: gpd.GeoDataFrame, style: Style, codes: np.ndarray,
     if base4490 is not None:
         clipped = base4490.clip_by_rect(x0, y0, x1, y1)
         keep = ~(clipped.is_empty | clipped.isna())
-        gpd.GeoSeries(clipped[keep], crs=base4490.crs).to_crs(crs).plot(
-            ax=iax, color="#f2f2f2", edgecolor="#9a9a9a", linewidth=0.25)
+        _add_polygons(iax, gpd.GeoSeries(clipped[keep], crs=base4490.crs).to_crs(crs).to_numpy(),
+                      "#f2f2f2", "#9a9a9a", 0.25, zorder=0.5)
     geom = gdf4490.geometry.clip_by_rect(x0, y0, x1, y1)
     keep = ~(geom.is_empty | geom.isna()).to_numpy()
     if keep.any():
@@ -589,7 +647,7 @@ def _inset(ax: Axes, gdf4490: gpd.GeoDataFrame, style: Style, codes: np.ndarray,
         _draw(iax, part, style, codes[keep], edgecolor, 0.25)
     lines = _maritime()
     if lines is not None:
-        lines.to_crs(crs).plot(ax=iax, color="#3b6ea8", linewidth=0.7)
+        _add_lines(iax, lines.to_crs(crs).geometry.to_numpy(), "#3b6ea8", 0.7, zorder=4)
     # window: the projected box, widened/heightened to the inset's aspect (equal scale in x and y)
     bx0, by0, bx1, by1 = frame_proj.total_bounds
     # the parent has equal aspect, so its box has the shape of its data window
@@ -638,8 +696,8 @@ def plot_style(
         must fall in a class (:func:`spatialregion.export.class_codes`).
     style : Style
         Categorized or graduated classes; polygons are filled, lines drawn with
-        the class width (or scaled by ``style.size_column``, 0.3–2 mm), points
-        as circles (1.5–5 mm), exactly as the QGIS style of
+        the class width (or scaled by ``style.size_column``, 0.25–1.5 mm), points
+        as circles (1.5–4.5 mm), exactly as the QGIS style of
         :func:`spatialregion.export.to_gpkg`.
     ax : Axes, optional
         Axes to draw in (a new 8 × 6.6 in figure by default).
@@ -709,7 +767,7 @@ def plot_style(
     proj = gdf.to_crs(crs)
     base_proj = base.to_crs(crs) if base is not None else None
     if base_proj is not None:
-        base_proj.plot(ax=ax, color="#f2f2f2", edgecolor="#b0b0b0", linewidth=0.3)
+        _add_polygons(ax, base_proj.geometry.to_numpy(), "#f2f2f2", "#b0b0b0", 0.3, zorder=0.5)
     _draw(ax, proj, style, codes, edgecolor, linewidth, **kwargs)
 
     # extent: all drawn geometry, cut at 17.5°N when the islands go to the inset
