@@ -590,7 +590,7 @@ def geodetector(
     inter_rows, eco_rows = [], []
     lab = {x.key: x for x in labels.INTERACTION_TYPES}
     for a, b in combinations(factors, 2):
-        combo, _ = _strata_codes(pd.Series(codes[a]).astype(str) + "|" + pd.Series(codes[b]).astype(str))
+        combo, _ = _strata_codes(codes[a] * (int(codes[b].max()) + 1) + codes[b])
         mask = _apply_singletons(yv, combo, singletons, f"interaction {a!r} × {b!r}")
         cc, _ = _strata_codes(combo[mask])
         q12 = q_kernel(yv[mask], cc)["q"]
@@ -629,21 +629,7 @@ def geodetector(
             b = discs[f].breaks
             means.insert(0, "range", [f"{'[' if h == 0 else '('}{b[h]:.4g}, {b[h + 1]:.4g}]" for h in means.index])
         risk_means[f] = means
-        groups = {h: s.to_numpy()[strata[f] == h] for h in means.index}
-        trs = []
-        for h1, h2 in combinations(means.index, 2):
-            y1, y2 = groups[h1], groups[h2]
-            if y1.size < 2 or y2.size < 2:
-                continue
-            v1, v2 = y1.var(ddof=1) / y1.size, y2.var(ddof=1) / y2.size
-            if v1 + v2 == 0:
-                t_stat, dof, p = (np.nan, np.nan, np.nan) if y1.mean() == y2.mean() else (np.inf * np.sign(y1.mean() - y2.mean()), np.nan, 0.0)
-            else:
-                res = stats.ttest_ind(y1, y2, equal_var=False)
-                t_stat, p = float(res.statistic), float(res.pvalue)
-                dof = (v1 + v2) ** 2 / (v1**2 / (y1.size - 1) + v2**2 / (y2.size - 1))
-            trs.append({"stratum_1": h1, "stratum_2": h2, "mean_1": y1.mean(), "mean_2": y2.mean(), "t": t_stat, "df": dof, "p": p, "significant": bool(p < alpha)})
-        risk_tests[f] = pd.DataFrame(trs, columns=["stratum_1", "stratum_2", "mean_1", "mean_2", "t", "df", "p", "significant"])
+        risk_tests[f] = _welch_pairs(means, alpha)
 
     strata_frame = pd.DataFrame({y: yv, **strata}, index=data.index)
     geometry = data.geometry if _is_gdf(data) else None
@@ -662,6 +648,39 @@ def geodetector(
         tol=tol,
         alternative=alternative,
         geometry=geometry,
+    )
+
+
+def _welch_pairs(means: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    """Welch's t test for every pair of strata with >= 2 members, vectorised over pairs.
+
+    ``t = (Ȳ1 − Ȳ2) / sqrt(s1²/n1 + s2²/n2)``, Welch–Satterthwaite
+    ``df = (s1²/n1 + s2²/n2)² / ((s1²/n1)²/(n1−1) + (s2²/n2)²/(n2−1))``, two-sided p
+    (as :func:`scipy.stats.ttest_ind` with ``equal_var=False``).
+    """
+    cols = ["stratum_1", "stratum_2", "mean_1", "mean_2", "t", "df", "p", "significant"]
+    ok = means[means["n"] >= 2]
+    if len(ok) < 2:
+        return pd.DataFrame(columns=cols)
+    i, j = np.triu_indices(len(ok), k=1)
+    n = ok["n"].to_numpy(dtype=float)
+    m = ok["mean"].to_numpy()
+    se2 = ok["std"].to_numpy() ** 2 / n
+    num = m[i] - m[j]
+    den2 = se2[i] + se2[j]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = num / np.sqrt(den2)
+        dof = den2**2 / (se2[i] ** 2 / (n[i] - 1) + se2[j] ** 2 / (n[j] - 1))
+        p = 2.0 * stats.t.sf(np.abs(t), dof)
+    zero = den2 == 0  # both strata constant: equal means → undefined, different → p = 0
+    t = np.where(zero & (num == 0), np.nan, t)
+    p = np.where(zero, np.where(num == 0, np.nan, 0.0), p)
+    dof = np.where(zero, np.nan, dof)
+    lab = ok.index.to_numpy()
+    return pd.DataFrame(
+        {"stratum_1": lab[i], "stratum_2": lab[j], "mean_1": m[i], "mean_2": m[j], "t": t, "df": dof, "p": p,
+         "significant": p < alpha},
+        columns=cols,
     )
 
 

@@ -9,7 +9,8 @@ Cases covered
   the optimal discretisation picks the same method and k.
 * Hand-computed: q = 0.8 on a 4-unit table; λ = 1.6; F = 8; p from the Poisson-mixture series
   of the non-central F (scipy.special.betainc), independent of scipy.stats.ncf.
-  ``singletons="keep"`` on a hand table (Wang 2010 formula with σ_h² = 0);
+  ``singletons="keep"`` on a hand table (Wang 2010 formula with σ_h² = 0); the risk detector
+  skips one-member strata and its Welch t/p equal scipy.stats.ttest_ind;
   std and geometric break edges by formula.
 * Interaction-type rules at and around every boundary.
 * Properties (hypothesis): q ∈ [0, 1]; q invariant to relabelling strata, to permuting units and
@@ -28,7 +29,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import special
+from scipy import special, stats
 
 from spatialregion import detector as D
 from spatialregion.errors import ConstantError, InputError, MissingValueError
@@ -152,6 +153,13 @@ def test_singletons_policies_by_hand():
     assert drop.factor.at["x", "q"] == pytest.approx(geodetector.q_statistic(df["y"].to_numpy(), pd.factorize(df["x"])[0]), abs=1e-12)
     with pytest.raises(InputError, match="single member"):
         D.geodetector(df, "y", ["x"], singletons="raise")
+    # the risk detector leaves the one-member stratum out of the t tests: only a vs b
+    tests = keep.risk_tests["x"]
+    assert list(zip(tests["stratum_1"], tests["stratum_2"])) == [("a", "b")]
+    ref = stats.ttest_ind([1.0, 2.0], [3.0, 4.0], equal_var=False)
+    assert tests["t"].iloc[0] == pytest.approx(ref.statistic, abs=1e-12)
+    assert tests["p"].iloc[0] == pytest.approx(ref.pvalue, abs=1e-12)
+    assert keep.risk_means["x"].loc["c", "n"] == 1
 
 
 def test_std_and_geometric_edges():
