@@ -17,7 +17,7 @@ Cases covered
   (categories by value_counts, graduated classes by searchsorted on the edges).
 * inset present (child axes with the inset label, maritime lines drawn) for a
   national map of the 31 provinces; absent with inset=False, for a regional
-  subset (Beijing–Tianjin–Hebei) and for data outside China (libpysal us_income).
+  subset (Beijing–Tianjin–Hebei) and for data outside China (a lon/lat grid over the USA).
 * map furniture: scale bar (matplotlib-scalebar, metres of the Albers CRS) and
   north arrow present; the main map is drawn in China Albers (x, y in metres).
 * classification kernels: Fisher–Jenks against an exhaustive search over all
@@ -212,11 +212,12 @@ def test_no_inset_when_disabled_regional_or_outside_china(prov_ai, hot_style):
     assert _inset(maps.plot_style(prov_ai, hot_style, inset=False)) == []
     bth = prov_ai[prov_ai["name_short"].isin(["北京", "天津", "河北"])]
     assert _inset(maps.choropleth(bth, "ai2022", k=3)) == []
-    import libpysal.examples
-
-    us = gpd.read_file(libpysal.examples.get_path("us48.shp"))
-    if us.crs is None:
-        us = us.set_crs(4326)
+    # a 6 x 4 grid over the contiguous United States (lon/lat), as libpysal's us48 would be
+    us = gpd.GeoDataFrame(
+        {"AREA": np.arange(24.0)},
+        geometry=[shapely.box(-124 + 9 * i, 26 + 5 * j, -115 + 9 * i, 31 + 5 * j) for i in range(6) for j in range(4)],
+        crs=4326,
+    )
     ax = maps.choropleth(us, "AREA", k=4, title="US states")
     assert _inset(ax) == []
     assert sum(_legend_counts(ax)) == len(us)
