@@ -38,7 +38,8 @@ Flow lines and output
   summaries render.
 - population_proxy (GeoNames): a box around Beijing sums the places inside; an empty box in
   the sea takes the nearest place.
-- the 31 provinces (embedded layer) run end to end (skipped while the layer is not built).
+- the 31 provinces (embedded layer) run end to end.
+- CLI `gravity` (threshold parsing, CSV/GeoPackage outputs) through typer's CliRunner.
 """
 
 from __future__ import annotations
@@ -617,3 +618,37 @@ def test_provinces_end_to_end(provinces):
     assert res.strength.shape == (31, 31) and (res.strength[~np.eye(31, dtype=bool)] > 0).all()
     m = res.network().metrics()
     assert m.network["nodes"] == 31
+
+
+def test_cli_gravity(tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from spatialregion.commands import network as cmd
+
+    assert cmd.parse_threshold("mean") == "mean" and cmd.parse_threshold("top_k:3") == ("top_k", 3)
+    assert cmd.parse_threshold("quantile:0.8") == ("quantile", 0.8) and cmd.parse_threshold("2.5") == 2.5
+    with pytest.raises(InputError, match="--threshold"):
+        cmd.parse_threshold("strong")
+    units = gpd.GeoDataFrame(
+        {"code": [1, 2, 3, 4], "name": ["甲", "乙", "丙", "丁"], "gdp": [4.0, 3.0, 2.0, 1.0], "pop": [1.0, 2.0, 2.0, 1.0]},
+        geometry=[box(116, 39, 117, 40), box(117, 39, 118, 40), box(114, 37, 115, 38), box(113, 35, 114, 36)],
+        crs=4490,
+    )
+    path = tmp_path / "units.gpkg"
+    units.to_file(path)
+    app = typer.Typer()
+    cmd.register(app)
+
+    @app.command("noop")  # a second command keeps typer in sub-command mode
+    def _noop() -> None:
+        pass
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["gravity", str(path), "--mass", "gdp", "--population", "pop", "--threshold",
+                                      "top_k:1", "--id-column", "code", "--out", str(out), "--no-figure"])
+    assert result.exit_code == 0, result.output
+    assert "Network statistics" in result.output
+    links = pd.read_csv(out / "gravity_links.csv")
+    assert len(links) == 12 and links["strength"].is_monotonic_decreasing
+    assert (out / "gravity.gpkg").exists()
