@@ -197,3 +197,12 @@ def test_rank_consistency_geometry(provinces, tmp_path):
     style = r._style()
     assert [c.value for c in style.classes] == ["lagging", "in_step", "ahead"]
     assert r.to_gpkg(tmp_path / "rank.gpkg").exists()
+
+
+@pytest.mark.slow
+def test_plots(fitted, provinces):
+    """Importance bars, partial-dependence panels, and a rank-consistency map (slow: fonts, maps)."""
+    assert fitted.plot(kind="importance") is not None
+    assert fitted.plot(kind="partial_dependence") is not None
+    gdf = provinces[["geometry"]].assign(idx=np.arange(len(provinces), dtype=float), gdp=np.arange(len(provinces), dtype=float)[::-1])
+    assert Dr.rank_consistency(gdf, "idx", "gdp").plot() is not None
