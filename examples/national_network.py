@@ -58,8 +58,8 @@ def main(out: Path) -> None:
     top = metrics.node.sort_values("betweenness", ascending=False).head(15)
     print("\nMost central cities (betweenness)\n" + top[["name", "in_degree", "out_degree", "closeness_in",
                                                         "betweenness", "eigenvector"]].to_string(float_format="{:.4f}".format))
-    print("\nCore–periphery (quantile classes 50 % / 90 %):", dict(zip(*map(list, (lambda s: (s.index, s.values))(
-        cp.to_frame()["cp_class"].value_counts())))))
+    counts = cp.to_frame()["cp_class"].value_counts()
+    print("\nCore–periphery (quantile classes 50 % / 90 %): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     frame = metrics.node.join(cp.to_frame()[["coreness", "cp_class"]])
     export.to_csv(frame, out / "national_network_metrics.csv")
     net.to_gpkg(out / "national_network.gpkg", layer="national", tiers="log_jenks")
