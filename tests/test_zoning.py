@@ -283,7 +283,7 @@ def test_result_frame_summary_and_gpkg(tmp_path):
     if not hasattr(export, "to_gpkg"):
         pytest.skip("export.to_gpkg not on main yet")
     path = res.to_gpkg(tmp_path / "z.gpkg")
-    back = gpd.read_file(path)
+    back = gpd.read_file(path, layer="share")
     assert len(back) == 2 and "urban_share" in back.columns
 
 
@@ -577,3 +577,79 @@ def test_demo_layers_valid_and_conflicting():
     lines = {n: g.iloc[g.sindex.query(shapely.box(113, 36, 120, 41))] for n, g in lines.items()}
     res = Z.conflicts(lines)
     assert res.pairs.loc["farmland × urban_boundary", "area_km2"] > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# CLI and demo step
+# ---------------------------------------------------------------------------------------------
+
+
+def test_cli_zoning_command(tmp_path, provinces):
+    import typer
+    from typer.testing import CliRunner
+
+    from spatialregion.commands import zoning as cmd
+
+    units = provinces[provinces["name_short"].isin(["北京", "天津", "河北"])]
+    path = tmp_path / "units.gpkg"
+    units.to_file(path, layer="units")
+    app = typer.Typer()
+    cmd.register(app)
+
+    @app.command("noop")
+    def _noop() -> None:  # a second command keeps typer in multi-command mode
+        pass
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["zoning", str(path), "demo", "--column", "zone", "--out", str(out), "--no-figure"])
+    assert result.exit_code == 0, result.output
+    shares = pd.read_csv(out / "zoning_shares.csv")
+    assert len(shares) == 3 and "dominant" in shares.columns
+    np.testing.assert_allclose(shares[[c for c in shares.columns if c.endswith("_share")]].sum(axis=1), 1.0, atol=1e-9)
+    assert "zoning_shares" in gpd.list_layers(out / "zoning.gpkg")["name"].tolist()
+    bad = CliRunner().invoke(app, ["zoning", str(path), "nofile.gpkg", "--out", str(out)])
+    assert bad.exit_code != 0
+
+
+@pytest.mark.slow
+def test_demo_step(tmp_path):
+    from spatialregion import weights
+    from spatialregion.cli import demo_provinces
+    from spatialregion.commands import zoning as cmd
+    from spatialregion.commands._common import DemoContext
+
+    prov = demo_provinces()
+    ctx = DemoContext(out=tmp_path, provinces=prov, weights=weights.build(prov, method="queen"), echo=lambda s: None)
+    cmd.demo(ctx)
+    assert (tmp_path / "zoning_shares.png").exists() and (tmp_path / "zoning_shares.csv").exists()
+    assert len(pd.read_csv(tmp_path / "zoning_shares.csv")) == 31
+
+
+@pytest.mark.slow
+def test_results_plot_and_styled_gpkg(tmp_path):
+    import matplotlib.pyplot as plt
+
+    units = gdf([sq(0, 0, 10, 10), sq(10, 0, 20, 10)], uid=["a", "b"])
+    units.index = ["a", "b"]
+    t0 = gdf([sq(0, 0, 4, 10), sq(4, 0, 10, 10), sq(10, 0, 12, 10)], zone=["urban", "agricultural", "ecological"])
+    t1 = gdf([sq(0, 0, 6, 10), sq(6, 0, 9, 10), sq(12, 0, 20, 10)], zone=["urban", "agricultural", "ecological"])
+    sh = Z.overlay_shares(units, t0, "zone")
+    results = {
+        "shares": sh,
+        "dominant": Z.dominant_function(sh),
+        "conflicts": Z.conflicts({"a": t0, "b": t1}, units),
+        "change": Z.change(t0, t1, units, "zone"),
+        "zonal": Z.zonal_stats(hand_raster(), hand_polygon()),
+    }
+    path = tmp_path / "all.gpkg"
+    for name, res in results.items():
+        res.to_gpkg(path, layer=name)
+        ax = res.plot()
+        assert ax is not None
+        plt.close("all")
+    layers = gpd.list_layers(path)["name"].tolist()
+    assert set(results) <= set(layers) and "layer_styles" in layers
+    ax = sh.plot(column="urban_share")
+    plt.close("all")
+    with pytest.raises(InputError):
+        sh.plot(column="nope")
