@@ -190,9 +190,10 @@ class _Table:
     period: np.ndarray | None  # period label per row
     wide: bool
     geometry: Any
+    ids: pd.Series | None = None  # unit id per row (id_column), long panels / cross-sections
 
 
-def _as_table(data: Any, columns: Sequence[str] | None, period: str | None) -> _Table:
+def _as_table(data: Any, columns: Sequence[str] | None, period: str | None, id_column: str | None = None) -> _Table:
     if isinstance(data, Mapping):
         raise InputError(
             "pass a DataFrame: a long panel with period=<column>, or a wide panel with "
@@ -212,6 +213,8 @@ def _as_table(data: Any, columns: Sequence[str] | None, period: str | None) -> _
         pass
 
     if isinstance(data.columns, pd.MultiIndex):
+        if id_column is not None:
+            raise InputError("id_column is for long panels and cross-sections; a wide panel's units are its index")
         if data.columns.nlevels != 2:
             raise InputError("a wide panel needs two column levels (indicator, period)")
         if period is not None:
@@ -232,7 +235,7 @@ def _as_table(data: Any, columns: Sequence[str] | None, period: str | None) -> _
         x = finite_array(long.to_numpy(dtype=float, na_value=np.nan), "indicator values", list(long.index), ndim=2)
         return _Table(x, [str(c) for c in ind], long.index, long.index.get_level_values(1).to_numpy(), True, geometry)
 
-    skip = {period} if period is not None else set()
+    skip = {c for c in (period, id_column) if c is not None}
     if geometry is not None:
         skip.add(geometry.name)
     if columns is None:
@@ -251,11 +254,20 @@ def _as_table(data: Any, columns: Sequence[str] | None, period: str | None) -> _
         if data[period].isna().any():
             raise InputError(f"period column {period!r} has missing values in {describe_rows(data.index[data[period].isna()])}")
         per = data[period].to_numpy()
-    x = finite_array(data[columns].to_numpy(dtype=float, na_value=np.nan), "indicator values", list(data.index), ndim=2)
-    bad = [c for c in columns if not pd.api.types.is_numeric_dtype(data[c])]
+    bad = [c for c in columns if not pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c])]
     if bad:
         raise InputError(f"indicator column(s) {bad} are not numeric")
-    return _Table(x, [str(c) for c in columns], data.index, per, False, geometry)
+    x = finite_array(data[columns].to_numpy(dtype=float, na_value=np.nan), "indicator values", list(data.index), ndim=2)
+    ids = None
+    if id_column is not None:
+        if id_column not in data.columns:
+            raise InputError(f"id_column {id_column!r} not in the data; available: {list(data.columns)[:20]}")
+        ids = data[id_column]
+        if ids.isna().any():
+            raise InputError(f"id_column {id_column!r} has missing values in {describe_rows(data.index[ids.isna()])}")
+        keys = pd.MultiIndex.from_arrays([ids, data[period]]) if period is not None else pd.Index(ids)
+        check_unique_ids(keys, f"id_column {id_column!r}" + (f" × period {period!r}" if period is not None else ""))
+    return _Table(x, [str(c) for c in columns], data.index, per, False, geometry, ids)
 
 
 def _directions(directions: Any, columns: list[str]) -> np.ndarray:
@@ -376,6 +388,8 @@ class _IndexResult(Result):
     period: np.ndarray | None
     wide: bool
     panel: str
+    id_column: str | None
+    ids: pd.Series | None
     shift: float
     normalize: str
     constant: str
@@ -399,6 +413,8 @@ class _IndexResult(Result):
             frame[name] = s.to_numpy()
         if self.period is not None and not self.wide:
             frame.insert(0, "period", self.period)
+        if self.ids is not None:
+            frame.insert(0, self.id_column, self.ids.to_numpy())
         return frame
 
     def _columns(self) -> dict[str, pd.Series]:
@@ -489,8 +505,16 @@ class EntropyResult(_IndexResult):
             s = pd.Series(self.scores.to_numpy(), index=pd.Index(self.period, name="period"))
             stats = s.groupby(level=0).agg(["mean", "std", "min", "max"])
             tables.append(SummaryTable("Composite score by period", stats, "{:.4f}"))
+            if self.wide:
+                tables.append(SummaryTable("Composite score per unit", pd.DataFrame(self.to_frame()).drop(columns="geometry", errors="ignore")))
+            elif self.ids is not None:
+                per_unit = pd.DataFrame({"id": self.ids.to_numpy(), "period": self.period, "score": self.scores.to_numpy()})
+                table = per_unit.pivot(index="id", columns="period", values="score").rename_axis(self.id_column)
+                tables.append(SummaryTable("Composite score per unit", table))
         else:
-            tables.append(SummaryTable("Composite score", self.scores.sort_values(ascending=False).to_frame("score")))
+            lead = [self.id_column] if self.ids is not None else []
+            frame = self._long_frame()[lead + ["score"]].sort_values("score", ascending=False)
+            tables.append(SummaryTable("Composite score", frame))
         return Summary("Entropy-weight method 熵权法", tuple(tables), _notes(self))
 
 
@@ -529,7 +553,8 @@ class TopsisResult(_IndexResult):
         return {"d_plus": self.d_plus, "d_minus": self.d_minus, "closeness": self.closeness, "rank": self.rank}
 
     def summary(self) -> Summary:
-        frame = self._long_frame()[(["period"] if self.period is not None and not self.wide else []) + list(self._columns())]
+        lead = ([self.id_column] if self.ids is not None else []) + (["period"] if self.period is not None and not self.wide else [])
+        frame = self._long_frame()[lead + list(self._columns())]
         if self.wide:
             frame = frame.reset_index(level=1).rename(columns={"level_1": "period"})
         sort = ["period", "rank"] if self.period is not None else ["rank"]
@@ -559,6 +584,7 @@ def entropy_weights(
     *,
     columns: Sequence[str] | None = None,
     period: str | None = None,
+    id_column: str | None = None,
     panel: Panel = "pooled",
     shift: float = 0.0,
     normalize: Normalize = "minmax",
@@ -592,6 +618,9 @@ def entropy_weights(
         Indicator columns (default: all numeric columns except ``period``).
     period : str, optional
         Period column of a long panel.
+    id_column : str, optional
+        Unit id column (e.g. ``"name"``): checked for duplicates (per period)
+        and carried into :meth:`~EntropyResult.to_frame` and the summary.
     panel : {"pooled", "per_period"}
         Pool all unit-periods (default; comparable across periods) or run each
         period separately.
@@ -612,7 +641,7 @@ def entropy_weights(
     Shannon (1948); e.g. 王佳婷 et al. (AI development index, entropy weights).
     """
     _validate_common(shift, normalize, constant, panel)
-    t = _as_table(data, columns, period)
+    t = _as_table(data, columns, period, id_column)
     positive = _directions(directions, t.columns)
     z, score, table, _ = _run_entropy(t, positive, shift, normalize, constant, panel)
     return EntropyResult(
@@ -621,6 +650,8 @@ def entropy_weights(
         index=t.index,
         period=t.period,
         wide=t.wide,
+        id_column=id_column,
+        ids=t.ids,
         panel=panel,
         shift=float(shift),
         normalize=normalize,
@@ -636,6 +667,7 @@ def entropy_topsis(
     *,
     columns: Sequence[str] | None = None,
     period: str | None = None,
+    id_column: str | None = None,
     panel: Panel = "pooled",
     shift: float = 0.0,
     normalize: Normalize = "minmax",
@@ -663,7 +695,7 @@ def entropy_topsis(
     """
     _validate_common(shift, normalize, constant, panel)
     check_choice("normalization", normalization, ("minmax", "vector"))
-    t = _as_table(data, columns, period)
+    t = _as_table(data, columns, period, id_column)
     positive = _directions(directions, t.columns)
     z, _, table, blocks = _run_entropy(t, positive, shift, normalize, constant, panel)
     n = t.x.shape[0]
@@ -683,6 +715,8 @@ def entropy_topsis(
         index=t.index,
         period=t.period,
         wide=t.wide,
+        id_column=id_column,
+        ids=t.ids,
         panel=panel,
         shift=float(shift),
         normalize=normalize,

@@ -6,7 +6,8 @@ Cases covered
   e = 1/3 + (2/3)·ln 1.5 / ln 3 and 0, weights, scores; TOPSIS distances and closeness by
   their closed form; the shift variant and the vector-normalised TOPSIS against plain loops.
 * Panels: pooled long panel = cross-section of the stacked rows; per-period = separate
-  cross-sections; wide (indicator, period) columns = long panel.
+  cross-sections; wide (indicator, period) columns = long panel; id_column carried through and
+  checked for duplicated (id, period) pairs.
 * Properties (hypothesis): weights sum to 1 and lie in [0, 1]; invariance to positive affine
   rescaling of an indicator (min–max) and to positive scaling (x/max); flipping a direction
   equals negating the column; permuting rows permutes scores and keeps weights.
@@ -128,6 +129,21 @@ def test_per_period_equals_separate_cross_sections(rng):
     top = I.entropy_topsis(long, columns=["a", "b", "c"], period="year", panel="per_period")
     for _, sub in long.groupby("year"):
         assert sorted(top.rank.loc[sub.index]) == list(range(1, len(sub) + 1))
+
+
+def test_id_column(rng):
+    from spatialregion.errors import DuplicateIdError
+
+    long = _panel(rng, n=4, periods=(1, 2))
+    r = I.entropy_weights(long, columns=["a", "b", "c"], period="year", id_column="unit")
+    frame = r.to_frame()
+    assert frame["unit"].tolist() == long["unit"].tolist() and frame.index.equals(long.index)
+    table = r.summary().frames()["Composite score per unit"]
+    assert table.loc["u2", 2] == pytest.approx(r.scores[(long["unit"] == "u2") & (long["year"] == 2)].iloc[0])
+    with pytest.raises(DuplicateIdError, match="u0"):
+        I.entropy_weights(pd.concat([long, long.iloc[:1]], ignore_index=True), columns=["a"], period="year", id_column="unit")
+    with pytest.raises(InputError, match="id_column"):
+        I.entropy_weights(long, columns=["a", "b"], id_column="nope")
 
 
 def test_wide_panel_equals_long(rng):
