@@ -276,6 +276,23 @@ def _is_rectangle(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
+def _clip_then_intersect(zones: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """``zone ∩ unit`` computed as ``zone ∩ clip_by_rect(unit, bbox(zone))``.
+
+    The same set (the zone lies inside its box), but the general overlay then sees
+    only the few unit vertices near the zone instead of the whole unit boundary.
+    Where rectangle clipping returns an invalid polygon the plain intersection is used.
+    """
+    bnds = shapely.bounds(zones)
+    clip = shapely.lib.clip_by_rect
+    local = np.empty(len(zones), dtype=object)
+    for k in range(len(zones)):
+        local[k] = clip(units[k], *bnds[k])
+    bad = ~shapely.is_valid(local)
+    local[bad] = units[bad]
+    return shapely.intersection(zones, local)
+
+
 def pieces(
     unit_geoms: np.ndarray, zone_geoms: np.ndarray, *, rect_clip: bool = True
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -308,7 +325,7 @@ def pieces(
                     geo[r] = clip(unit_geoms[ui[r]], *bnds[k])
             rest = rest[~rect]
         if rest.size:
-            geo[rest] = shapely.intersection(zone_geoms[zi[rest]], unit_geoms[ui[rest]])
+            geo[rest] = _clip_then_intersect(zone_geoms[zi[rest]], unit_geoms[ui[rest]])
         geo[~whole] = polygonal(geo[~whole])
     area = shapely.area(geo) if ui.size else np.empty(0)
     keep = np.nonzero(area > 0)[0]
