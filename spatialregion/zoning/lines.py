@@ -42,8 +42,10 @@ class ConflictResult(Result):
         ``line_b``, ``pair`` (``"a × b"``), ``unit``, ``area_km2``; geometry in the
         working CRS.
     pairs : DataFrame
-        Per pair: ``area_km2``, ``share_of_a``, ``share_of_b`` (overlap / layer area),
-        ``units`` (number of units touched; NaN without units).
+        Per pair, over the whole layers (not only inside the units): ``area_km2``,
+        ``share_of_a``, ``share_of_b`` (overlap / layer area), ``units`` (number of the
+        given units the overlap reaches; NaN without units).  With units, ``overlaps``
+        holds only the parts inside the units.
     per_unit : DataFrame or None
         Per unit: ``unit_km2``, ``<line>_km2`` for each line, ``<a>_x_<b>_km2`` for each
         pair, ``conflict_km2`` (area of the union of all overlaps, so triple overlaps
