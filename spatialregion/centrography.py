@@ -43,6 +43,7 @@ import pandas as pd
 
 from ._validation import check_choice, check_crs, describe_rows, finite_array
 from .errors import CRSError, GeometryError, InputError, MissingValueError
+from .labels import DIRECTIONS
 from .results import Result, Summary, SummaryTable
 
 __all__ = [
@@ -55,17 +56,6 @@ __all__ = [
     "MigrationResult",
 ]
 
-#: eight compass sectors (45° each, centred on the direction): (Chinese, English)
-DIRECTIONS: tuple[tuple[str, str], ...] = (
-    ("北", "north"),
-    ("东北", "northeast"),
-    ("东", "east"),
-    ("东南", "southeast"),
-    ("南", "south"),
-    ("西南", "southwest"),
-    ("西", "west"),
-    ("西北", "northwest"),
-)
 
 _GEOD_ELLPS = "GRS80"  # CGCS2000 uses the CGCS2000 ellipsoid, identical to GRS80 to 0.1 mm
 
@@ -127,8 +117,8 @@ def direction_words(bearing_deg: Any) -> tuple[np.ndarray, np.ndarray]:
     """Chinese and English compass words (8 sectors of 45°, 北 = [337.5°, 22.5°)) of bearings."""
     b = np.asarray(bearing_deg, dtype=float) % 360.0
     k = np.floor((b + 22.5) / 45.0).astype(int) % 8
-    zh = np.array([DIRECTIONS[i][0] for i in np.atleast_1d(k)], dtype=object)
-    en = np.array([DIRECTIONS[i][1] for i in np.atleast_1d(k)], dtype=object)
+    zh = np.array([DIRECTIONS[i].zh for i in np.atleast_1d(k)], dtype=object)
+    en = np.array([DIRECTIONS[i].en for i in np.atleast_1d(k)], dtype=object)
     return zh, en
 
 

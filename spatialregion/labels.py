@@ -19,6 +19,9 @@ __all__ = [
     "TAPIO_GROUPS",
     "INTERACTION_TYPES",
     "ZONES",
+    "CORE_PERIPHERY",
+    "LINK_TIERS",
+    "DIRECTIONS",
     "zh",
     "en",
 ]
@@ -116,6 +119,35 @@ ZONES: tuple[Label, ...] = (
     Label("key_ecological", "重点生态功能区", "Key ecological-function zone", "#6a3d9a"),
     Label("prohibited", "禁止开发区", "Prohibited development zone", "#cab2d6"),
     Label("unzoned", "未分区", "Unzoned", "#ffffff"),
+)
+
+
+#: Core–periphery classes of a linkage network.
+CORE_PERIPHERY: tuple[Label, ...] = (
+    Label("core", "核心区", "Core", "#b2182b"),
+    Label("semi_periphery", "半边缘区", "Semi-periphery", "#f4a582"),
+    Label("periphery", "边缘区", "Periphery", "#92c5de"),
+)
+
+#: Link tiers of a flow map, strongest first (tier 1 = 第一层级).
+LINK_TIERS: tuple[Label, ...] = (
+    Label("1", "第一层级", "Tier 1 (strongest)", "#67000d"),
+    Label("2", "第二层级", "Tier 2", "#cb181d"),
+    Label("3", "第三层级", "Tier 3", "#fb6a4a"),
+    Label("4", "第四层级", "Tier 4", "#fcae91"),
+    Label("5", "第五层级", "Tier 5 (weakest)", "#fee5d9"),
+)
+
+#: The eight compass directions, clockwise from north (centre migration).
+DIRECTIONS: tuple[Label, ...] = (
+    Label("N", "北", "north"),
+    Label("NE", "东北", "northeast"),
+    Label("E", "东", "east"),
+    Label("SE", "东南", "southeast"),
+    Label("S", "南", "south"),
+    Label("SW", "西南", "southwest"),
+    Label("W", "西", "west"),
+    Label("NW", "西北", "northwest"),
 )
 
 

@@ -60,7 +60,7 @@ from .errors import (
     MissingValueError,
     DuplicateIdError,
 )
-from .labels import Label
+from .labels import CORE_PERIPHERY, LINK_TIERS
 from .results import Result, Summary, SummaryTable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,21 +88,6 @@ __all__ = [
     "unit_points",
 ]
 
-# TODO(lead): move these two tables into spatialregion/labels.py (owned by the lead).
-#: Core–periphery classes, core first.
-CORE_PERIPHERY: tuple[Label, ...] = (
-    Label("core", "核心区", "Core", "#b2182b"),
-    Label("semi_periphery", "半边缘区", "Semi-periphery", "#f4a582"),
-    Label("periphery", "边缘区", "Periphery", "#92c5de"),
-)
-#: Link tiers of a flow map, strongest first (tier 1 = 第一层级).
-LINK_TIERS: tuple[Label, ...] = (
-    Label("1", "第一层级", "Tier 1 (strongest)", "#67000d"),
-    Label("2", "第二层级", "Tier 2", "#cb181d"),
-    Label("3", "第三层级", "Tier 3", "#fb6a4a"),
-    Label("4", "第四层级", "Tier 4", "#fcae91"),
-    Label("5", "第五层级", "Tier 5 (weakest)", "#fee5d9"),
-)
 
 _NAME_COLUMNS = ("name_short", "name", "city", "NAME")
 
