@@ -68,6 +68,7 @@ def register(app: typer.Typer) -> None:
         directions: str = typer.Option("", "--directions", "-d", help="one '+' (benefit) or '-' (cost) per indicator, e.g. '++-' (default all '+')"),
         method: str = typer.Option("entropy", "--method", "-m", help="'entropy' (weighted score) or 'topsis' (entropy-TOPSIS)"),
         period: str = typer.Option("", "--period", help="period column of a long panel (one row per unit and period)"),
+        id_column: str = typer.Option("", "--id-column", help="unit id column (carried into the tables)"),
         panel: str = typer.Option("pooled", "--panel", help="'pooled' (comparable across periods) or 'per_period'"),
         shift: float = typer.Option(0.0, "--shift", help="added to normalised values before p_ij (0, 1e-4, 0.01)"),
         normalize: str = typer.Option("minmax", "--normalize", help="'minmax' or 'max' (x/max; cost: min/x)"),
@@ -83,7 +84,7 @@ def register(app: typer.Typer) -> None:
         frame = read_table(data)
         cols = split(columns)
         dirs = directions.strip() or None
-        kw = dict(columns=cols, period=period or None, panel=panel, shift=shift, normalize=normalize, constant=constant)
+        kw = dict(columns=cols, period=period or None, id_column=id_column or None, panel=panel, shift=shift, normalize=normalize, constant=constant)
         if method == "entropy":
             res = indices.entropy_weights(frame, dirs, **kw)
         else:
