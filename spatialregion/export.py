@@ -458,7 +458,7 @@ def sld(style: Style, layer: str = "layer") -> str:
     from mm to pixels at 0.28 mm/pixel (the SLD standard rendering pixel).
     """
     _check_style(style)
-    ET.register_namespace("", _SLD)
+    ET.register_namespace("sld", _SLD)
     ET.register_namespace("ogc", _OGC)
     ET.register_namespace("se", _SE)
     root = ET.Element(f"{{{_SLD}}}StyledLayerDescriptor", {"version": "1.1.0"})

@@ -223,8 +223,10 @@ def fisher_jenks_bins(y: Any, k: int) -> np.ndarray:
     .. math:: \\min \\sum_{c=1}^{k} \\sum_{i \\in c} (y_i - \\bar y_c)^2,
 
     with the recursion :math:`D_j(i) = \\min_m D_{j-1}(m-1) + SSD(m, i)` evaluated
-    for all ``(m, i)`` at once from prefix sums (O(k n²) time in chunks of
-    ~4 M cells, no compilation).  Returns the ``k`` class upper bounds
+    for all ``(m, i)`` at once from prefix sums (O(k n²) time in dense chunks
+    of ~2 M cells, no compilation: 31 units in 1 ms, 370 cities in 0.05 s,
+    2,875 counties in ~1.4 s, 10,000 units in ~12 s on a busy 2-core machine;
+    for larger layers use ``scheme="quantiles"`` or user breaks).  Returns the ``k`` class upper bounds
     (mapclassify's ``bins``; the last is ``max(y)``), identical to
     ``mapclassify.FisherJenks(y, k).bins`` (tested).
 
@@ -243,26 +245,23 @@ def fisher_jenks_bins(y: Any, k: int) -> np.ndarray:
     s2 = np.concatenate([[0.0], np.cumsum(c * c)])
     idx = np.arange(n)
 
-    def ssd(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # inclusive a..b, requires a <= b
-        cnt = b - a + 1
-        s = s1[b + 1] - s1[a]
-        return (s2[b + 1] - s2[a]) - s * s / cnt
-
-    d_prev = ssd(np.zeros(n, dtype=np.int64), idx)  # one class ending at i
+    # one class from 0 to i
+    d_prev = (s2[1:] - s2[0]) - (s1[1:] - s1[0]) ** 2 / (idx + 1.0)
     back = np.zeros((k, n), dtype=np.int64)
-    chunk = max(1, 4_000_000 // n)
+    chunk = max(1, 2_000_000 // n)
     for j in range(1, k):
         d_new = np.full(n, np.inf)
-        for i0 in range(0, n, chunk):
-            i = idx[i0 : i0 + chunk][None, :]  # last index of the class
-            m = idx[j : int(i.max()) + 1][:, None]  # first index of the class (>= j: j classes before it)
-            valid = m <= i
-            mm, ii = np.broadcast_arrays(m, i)
-            cost = np.full(mm.shape, np.inf)
-            cost[valid] = d_prev[mm[valid] - 1] + ssd(mm[valid], ii[valid])
+        for i0 in range(j, n, chunk):
+            i = idx[i0 : i0 + chunk]  # last index of the j-th class (0-based)
+            m = idx[j : i[-1] + 1][:, None]  # its first index: j classes must fit before it
+            cnt = (i[None, :] - m + 1).astype(float)
+            valid = cnt > 0
+            s = s1[i + 1][None, :] - s1[m]
+            cost = d_prev[m - 1] + (s2[i + 1][None, :] - s2[m]) - s * s / np.where(valid, cnt, 1.0)
+            cost[~valid] = np.inf
             best = np.argmin(cost, axis=0)
-            d_new[i0 : i0 + chunk] = cost[best, np.arange(cost.shape[1])]
-            back[j, i0 : i0 + chunk] = m[best, 0]
+            d_new[i] = cost[best, np.arange(i.size)]
+            back[j, i] = m[best, 0]
         d_prev = d_new
     bins = np.empty(k)
     end = n - 1
@@ -805,7 +804,7 @@ def choropleth(
     column: str,
     k: int = 5,
     scheme: str | Sequence[float] = "natural_breaks",
-    cmap: str | Any | None = "YlOrRd",
+    cmap: str | Any | None = None,
     title: str | None = None,
     ax: Axes | None = None,
     *,
@@ -815,13 +814,12 @@ def choropleth(
     """Map any column: classify it (:func:`classify_style`) and draw it (:func:`plot_style`).
 
     ``k``, ``scheme`` and ``cmap`` are those of :func:`classify_style`
-    (natural breaks = Fisher–Jenks by default; categorical columns are mapped
-    by category); ``legend_title`` defaults to the column name; other keywords
+    (natural breaks = Fisher–Jenks by default; ``cmap`` defaults to ``"YlOrRd"``,
+    or ``"tab10"`` for categorical columns, which are mapped by category); ``legend_title`` defaults to the column name; other keywords
     go to :func:`plot_style` (``inset``, ``labels``, ``base``, ...).
     """
     use_cjk_font()
-    numeric = column in gdf.columns and not _is_categorical(gdf[column])
-    style = classify_style(gdf, column, k=k, scheme=scheme, cmap=cmap if numeric else None,
+    style = classify_style(gdf, column, k=k, scheme=scheme, cmap=cmap,
                            title=legend_title if legend_title is not None else column)
     return plot_style(gdf, style, ax=ax, title=title, **kwargs)
 
