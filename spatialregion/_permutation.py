@@ -236,8 +236,7 @@ def conditional_lag_counts(
     indptr = np.ascontiguousarray(indptr, dtype=np.int64)
     obs = np.ascontiguousarray(observed_lag, dtype=np.float64)
     # tolerance for floating-point ties: 1e-12 of the largest possible |lag|
-    row_abs = np.add.reduceat(np.abs(data), indptr[:-1]) if data.size else np.zeros(n)
-    row_abs = np.where(np.diff(indptr) > 0, row_abs, 0.0)
+    row_abs = np.bincount(np.repeat(np.arange(n), np.diff(indptr)), weights=np.abs(data), minlength=n)
     tol = 1e-12 * row_abs * float(np.max(np.abs(x))) if n else np.zeros(0)
     seed = seed_base(rng)
     sims = np.empty((n, permutations), dtype=np.float64) if keep else np.empty((1, 1), dtype=np.float64)

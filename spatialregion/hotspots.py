@@ -177,8 +177,7 @@ def gi_z(
     xc = x - mean
     lag_off_c = Ab @ xc
     lag_off_raw = Ab @ x
-    w_off = np.add.reduceat(vals, A.indptr[:-1]) if vals.size else np.zeros(n)
-    w_off = np.where(k > 0, w_off, 0.0)
+    w_off = Ab @ np.ones(n)
     ss = float(xc @ xc)
     if star:
         W = w_off + self_w

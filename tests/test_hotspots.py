@@ -1,0 +1,468 @@
+"""Tests of spatialregion.hotspots (Getis–Ord Gi*/Gi, bins, FDR, classes, emerging hot spots).
+
+Cases covered
+-------------
+* z and G equal esda.G_Local within 1e-8 for transform B/R × star True/False on
+  the 31 provinces (queen) and a 100×100 rook lattice (Graph and W inputs).
+* Hand-computed Gi* on a 4-unit path graph (formula of Ord & Getis 1995).
+* Permutation p_sim agrees with esda's p_sim in distribution (mean absolute
+  difference and correlation with tolerances, "directed" = esda's definition);
+  same seed ⇒ same result; p_sim in (0, 1]; thread-independence is implied by
+  per-unit streams (same result with a different chunking = different n_jobs).
+* Under the null (iid data) p_sim is ~uniform (KS test, tolerance).
+* Gi_Bin thresholds 90/95/99 % two-sided; FDR bins equal BH step-up thresholds
+  computed by hand; classes from natural breaks equal mapclassify.FisherJenks;
+  user breaks; alternative greater/less/directed.
+* Bad input: NaN, constant column, length mismatch, ids in another order
+  (aligned by id, same numbers), unknown ids, islands (z NaN, listed), bad
+  breaks / transform / alternative.
+* Results: to_frame columns, GeoDataFrame with geometry, summary, style,
+  plot and to_gpkg on provinces.
+* Mann–Kendall S, variance with ties and Z against hand values and scipy's
+  Kendall tau; every one of the 17 emerging patterns from constructed series;
+  an end-to-end emerging panel (wide and long give identical results).
+* Hypothesis: Gi* z invariant to affine transforms a·x + b (a > 0), and
+  relabelling units permutes the outputs.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from libpysal.graph import Graph
+from libpysal.weights import lat2W
+from scipy import stats
+
+from spatialregion import hotspots as H
+from spatialregion.errors import AlignmentError, ConstantError, InputError, MissingValueError
+
+esda = pytest.importorskip("esda")
+
+
+def _esda_g(x, w, transform, star, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return esda.G_Local(x, w, transform=transform, star=star, **kw)
+
+
+@pytest.fixture(scope="module")
+def lattice_graph():
+    """100 x 100 rook lattice (10,000 units)."""
+    return Graph.from_W(lat2W(100, 100))
+
+
+# ---------------------------------------------------------------------------
+# equality with esda
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("transform", ["B", "R"])
+@pytest.mark.parametrize("star", [True, False])
+def test_equals_esda_lattice(transform, star, lattice_graph):
+    x = np.random.default_rng(1).lognormal(size=10_000)
+    e = _esda_g(x, lattice_graph, transform, star, permutations=0)
+    r = H.getis_ord(x, weights=lattice_graph, transform=transform, star=star, breaks=None)
+    np.testing.assert_allclose(r.z, e.Zs, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(r.G, e.Gs, rtol=1e-10, atol=0)
+    np.testing.assert_allclose(r.p, 2 * e.p_norm, rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.parametrize("transform", ["B", "R"])
+@pytest.mark.parametrize("star", [True, False])
+def test_equals_esda_W_input(transform, star):
+    x = np.random.default_rng(2).normal(size=400) + 10
+    e = _esda_g(x, lat2W(20, 20), transform, star, permutations=0)
+    w = lat2W(20, 20)
+    before = dict(w.weights)
+    r = H.getis_ord(x, weights=w, transform=transform, star=star)
+    np.testing.assert_allclose(r.z, e.Zs, atol=1e-8)
+    assert w.weights == before and w.transform == "O"  # caller's W untouched
+
+
+@pytest.mark.parametrize("transform", ["B", "R"])
+@pytest.mark.parametrize("star", [True, False])
+def test_equals_esda_provinces(provinces, provinces_queen, transform, star):
+    x = np.random.default_rng(3).lognormal(size=len(provinces)) * 100
+    df = provinces.assign(v=x)
+    e = _esda_g(x, provinces_queen, transform, star, permutations=0)
+    r = H.getis_ord(df, "v", weights=provinces_queen, transform=transform, star=star)
+    np.testing.assert_allclose(r.z, e.Zs, atol=1e-8)
+
+
+def test_hand_computed_path_graph():
+    # path 0-1-2-3, x = 1,2,3,10; Gi* binary, unit 1: neighbours {0,1,2}
+    x = np.array([1.0, 2.0, 3.0, 10.0])
+    g = Graph.from_arrays([0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2], np.ones(6))
+    r = H.getis_ord(x, weights=g, breaks=None)
+    n, xbar, S = 4, x.mean(), x.std()
+    W = np.array([2, 3, 3, 2.0])
+    lag = np.array([3.0, 6.0, 15.0, 13.0])
+    z = (lag - xbar * W) / (S * np.sqrt((n * W - W**2) / (n - 1)))
+    np.testing.assert_allclose(r.z, z, atol=1e-12)
+    # Gi (no self), unit 0: others {2,3,10}: mean 5, var
+    r0 = H.getis_ord(x, weights=g, star=False, breaks=None)
+    o = np.array([2.0, 3.0, 10.0])
+    z0 = (2.0 - o.mean() * 1) / (o.std() * np.sqrt((3 * 1 - 1) / 2))
+    assert r0.z[0] == pytest.approx(z0, abs=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# permutations
+# ---------------------------------------------------------------------------
+@pytest.mark.slow  # esda's numba kernels compile for ~40 s on first use
+def test_p_sim_agrees_with_esda_in_distribution():
+    w = lat2W(30, 30)
+    x = np.random.default_rng(4).lognormal(size=900)
+    x[:60] += 3  # a hot corner
+    e = _esda_g(x, Graph.from_W(w), "B", True, permutations=999, seed=11, n_jobs=1)
+    r = H.getis_ord(x, weights=w, permutations=999, seed=5, alternative="directed")
+    r2 = H.getis_ord(x, weights=w, permutations=999, seed=6, alternative="directed")
+    diff = np.abs(r.p_sim - e.p_sim)
+    own = np.abs(r.p_sim - r2.p_sim)  # Monte-Carlo spread between two of our own runs
+    # same null distribution: ours-vs-esda differences look like ours-vs-ours
+    assert diff.mean() < 1.25 * own.mean() + 0.004
+    # no systematic shift; esda reuses one table of draws for all units, so its
+    # mean p_sim moves by ~0.01 between seeds (0.221-0.229 for seeds 11-14)
+    assert abs(np.mean(r.p_sim - e.p_sim)) < 0.015
+    assert np.quantile(diff, 0.99) < 0.06
+    assert np.corrcoef(r.p_sim, e.p_sim)[0, 1] > 0.99
+    np.testing.assert_allclose(r.z_sim, e.z_sim, atol=0.25)
+    two = H.getis_ord(x, weights=w, permutations=999, seed=5)
+    np.testing.assert_allclose(two.p_sim, np.minimum(1, 2 * r.p_sim))
+
+
+def test_p_sim_matches_exact_enumeration():
+    """Exact conditional-permutation p by enumerating every neighbour set."""
+    from itertools import combinations
+
+    n = 9
+    x = np.array([3.0, 9.0, 1.0, 7.0, 2.0, 8.0, 5.0, 4.0, 6.0])
+    f = [0, 1, 1, 2, 3, 3, 3, 4]
+    nb = [1, 0, 2, 1, 4, 5, 6, 3]
+    g = Graph.from_arrays(f + [5, 6, 7, 8], nb + [3, 3, 8, 7], np.ones(12))
+    r = H.getis_ord(x, weights=g, permutations=19999, seed=2, alternative="greater", breaks=None)
+    A = g.sparse.toarray()
+    for i in range(n):
+        nbrs = np.nonzero(A[i])[0]
+        others = np.delete(x, i)
+        obs = x[nbrs].sum()
+        sums = np.array([others[list(c)].sum() for c in combinations(range(n - 1), len(nbrs))])
+        exact = (sums >= obs - 1e-12).mean()
+        # Monte-Carlo s.d. with 19,999 draws <= 0.0036; 4.5 s.d. tolerance
+        assert r.p_sim[i] == pytest.approx(exact, abs=0.017), i
+
+
+def test_same_seed_same_result_and_range():
+    w = lat2W(15, 15)
+    x = np.random.default_rng(6).normal(size=225)
+    a = H.getis_ord(x, weights=w, permutations=199, seed=42)
+    b = H.getis_ord(x, weights=w, permutations=199, seed=np.random.default_rng(42))
+    c = H.getis_ord(x, weights=w, permutations=199, seed=43)
+    np.testing.assert_array_equal(a.p_sim, b.p_sim)
+    assert not np.array_equal(a.p_sim, c.p_sim)
+    assert np.all((a.p_sim > 0) & (a.p_sim <= 1))
+    assert a.sims is None
+
+
+def test_p_sim_uniform_under_null_and_keep_simulations():
+    w = lat2W(40, 40)
+    x = np.random.default_rng(7).normal(size=1600)
+    r = H.getis_ord(x, weights=w, permutations=199, seed=1, alternative="greater", keep_simulations=True)
+    # one-sided p under H0 ~ U(0,1) (discrete, 200 levels); KS with generous tolerance
+    assert stats.kstest(r.p_sim, "uniform").statistic < 0.06
+    assert r.sims.shape == (1600, 199)
+    # counts re-derived from the kept simulations
+    A = lat2W(40, 40).sparse
+    xc = x - x.mean()
+    lag_off = A @ xc
+    ge = (r.sims >= lag_off[:, None] - 1e-9).sum(1)
+    np.testing.assert_allclose(r.p_sim, (1 + ge) / 200)
+
+
+def test_small_n_fisher_yates_path():
+    # 31-like small n with many neighbours: exercises the Fisher-Yates branch
+    n = 12
+    d = np.abs(np.subtract.outer(np.arange(n), np.arange(n)))
+    f, nb = np.nonzero((d >= 1) & (d <= 4))  # band of up to 8 neighbours out of 11
+    g = Graph.from_arrays(f, nb, np.ones(f.size))
+    x = np.arange(n, dtype=float)
+    r = H.getis_ord(x, weights=g, permutations=999, seed=3, keep_simulations=True, breaks=None)
+    assert np.isfinite(r.p_sim).all()
+    # draws are distinct neighbours: simulated lag mean equals k * mean(others)
+    k = r.neighbors
+    xc = x - x.mean()
+    exp = k * (xc.sum() - xc) / (n - 1)
+    np.testing.assert_allclose(r.sims.mean(axis=1), exp, atol=0.35)
+
+
+# ---------------------------------------------------------------------------
+# bins, FDR, classes
+# ---------------------------------------------------------------------------
+def test_bins_thresholds():
+    z = np.array([3.0, 2.0, 1.7, 1.0, -1.7, -2.0, -2.6, np.nan])
+    p = 2 * stats.norm.sf(np.abs(z))
+    np.testing.assert_array_equal(H.gi_bins(z, p), [3, 2, 1, 0, -1, -2, -3, 0])
+
+
+def test_fdr_equals_bh_step_up():
+    rng = np.random.default_rng(8)
+    z = np.r_[rng.normal(size=200), rng.normal(3, 1, size=30)]
+    p = 2 * stats.norm.sf(np.abs(z))
+    got = H.gi_bins(z, p, fdr=True)
+    m = p.size
+    ps = np.sort(p)
+    exp = np.zeros(m, dtype=int)
+    for lv, a in enumerate((0.10, 0.05, 0.01), start=1):
+        ok = np.nonzero(ps <= a * np.arange(1, m + 1) / m)[0]
+        if ok.size:
+            exp[p <= ps[ok.max()]] = lv
+    np.testing.assert_array_equal(got, np.sign(z).astype(int) * exp)
+    assert (np.abs(got) <= np.abs(H.gi_bins(z, p))).all()
+
+
+def test_classes_natural_breaks_match_mapclassify():
+    import mapclassify
+
+    w = lat2W(12, 12)
+    x = np.random.default_rng(9).lognormal(size=144)
+    r = H.getis_ord(x, weights=w)
+    fj = mapclassify.FisherJenks(r.z, k=5)
+    np.testing.assert_allclose(r.breaks, fj.bins[:-1])
+    keys = np.array(["cold", "sub_cold", "transition", "sub_hot", "hot"], dtype=object)
+    np.testing.assert_array_equal(r.classes, keys[fj.yb])
+
+
+def test_user_breaks_and_bad_breaks():
+    w = lat2W(8, 8)
+    x = np.random.default_rng(10).normal(size=64)
+    r = H.getis_ord(x, weights=w, breaks=[-1.96, -1, 1, 1.96])
+    assert set(r.classes[r.z > 1.96]) <= {"hot"}
+    assert set(r.classes[(r.z > -1) & (r.z <= 1)]) <= {"transition"}
+    with pytest.raises(InputError, match="four increasing"):
+        H.getis_ord(x, weights=w, breaks=[1, 0, 2, 3])
+    assert H.getis_ord(x, weights=w, breaks=None).classes is None
+
+
+def test_alternatives():
+    w = lat2W(8, 8)
+    x = np.random.default_rng(11).normal(size=64)
+    r2 = H.getis_ord(x, weights=w, alternative="two-sided")
+    rg = H.getis_ord(x, weights=w, alternative="greater")
+    rl = H.getis_ord(x, weights=w, alternative="less")
+    np.testing.assert_allclose(rg.p + rl.p, 1)
+    np.testing.assert_allclose(r2.p, 2 * np.minimum(rg.p, rl.p))
+    with pytest.raises(InputError, match="alternative"):
+        H.getis_ord(x, weights=w, alternative="both")
+    with pytest.raises(InputError, match="transform"):
+        H.getis_ord(x, weights=w, transform="V")
+
+
+# ---------------------------------------------------------------------------
+# bad input and alignment
+# ---------------------------------------------------------------------------
+def test_bad_input():
+    w = lat2W(5, 5)
+    x = np.random.default_rng(12).normal(size=25)
+    with pytest.raises(MissingValueError):
+        H.getis_ord(np.r_[x[:-1], np.nan], weights=w)
+    with pytest.raises(ConstantError):
+        H.getis_ord(np.ones(25), weights=w)
+    with pytest.raises(AlignmentError):
+        H.getis_ord(x[:20], weights=w)
+    with pytest.raises(InputError, match="weights"):
+        H.getis_ord(x, weights=None)
+    with pytest.raises(InputError, match="permutations"):
+        H.getis_ord(x, weights=w, permutations=-1)
+
+
+def test_ids_in_other_order_are_aligned():
+    g = Graph.from_W(lat2W(6, 6))
+    x = np.random.default_rng(13).normal(size=36)
+    ref = H.getis_ord(pd.Series(x), weights=g, breaks=None)
+    perm = np.random.default_rng(0).permutation(36)
+    s = pd.Series(x[perm], index=perm)
+    r = H.getis_ord(s, weights=g, breaks=None)
+    np.testing.assert_allclose(r.z, ref.z[perm], atol=1e-12)
+    assert list(r.to_frame().index) == list(perm)
+    with pytest.raises(AlignmentError, match="not in the weights"):
+        H.getis_ord(pd.Series(x, index=np.arange(36) + 100), weights=g)
+
+
+def test_islands_reported_and_nan():
+    f = [0, 1, 1, 2]
+    nb = [1, 0, 2, 1]
+    g = Graph.from_arrays(f + [3], nb + [3], [1.0, 1, 1, 1, 0])  # unit 3 isolated
+    x = np.array([1.0, 5.0, 2.0, 7.0])
+    for star in (True, False):
+        r = H.getis_ord(x, weights=g, star=star, breaks=[-1, -0.5, 0.5, 1])
+        assert r.islands == (3,)
+        assert np.isnan(r.z[3]) and r.gi_bin[3] == 0 and r.classes[3] == "no_neighbours"
+        assert np.isfinite(r.z[:3]).all()
+        assert "3" in str(r.summary())
+
+
+# ---------------------------------------------------------------------------
+# results on provinces
+# ---------------------------------------------------------------------------
+def test_result_frame_style_plot_gpkg(provinces, provinces_queen, tmp_path):
+    import geopandas as gpd
+
+    df = provinces.assign(v=np.random.default_rng(14).lognormal(size=len(provinces)))
+    r = H.getis_ord(df, "v", weights=provinces_queen, permutations=99, seed=1)
+    fr = r.to_frame()
+    assert isinstance(fr, gpd.GeoDataFrame)
+    assert {"GiZScore", "GiPValue", "Gi_Bin", "class", "class_zh", "class_en", "p_sim"} <= set(fr.columns)
+    assert fr.index.equals(df.index)
+    s = r.summary()
+    assert "Gi_Bin" in str(s) and "热点" in str(s)
+    assert r._style().column == "class" and r._style("Gi_Bin").column == "Gi_Bin"
+    ax = r.plot()
+    assert ax is not None
+    path = r.to_gpkg(tmp_path / "hs.gpkg")
+    back = gpd.read_file(path, layer="hotspots")
+    assert len(back) == len(df)
+
+
+def test_default_weights_queen(provinces):
+    df = provinces.assign(v=np.arange(len(provinces), dtype=float))
+    r = H.getis_ord(df, "v")
+    assert r.weights_info and len(r.z) == len(df)
+
+
+# ---------------------------------------------------------------------------
+# Mann-Kendall and emerging hot spots
+# ---------------------------------------------------------------------------
+def test_mann_kendall_hand_and_scipy():
+    y = np.array([[1.0, 2.0, 2.0, 5.0, 4.0, 6.0]])
+    mk = H.mann_kendall(y)
+    # pairs: S by hand
+    v = y[0]
+    S = sum(np.sign(v[b] - v[a]) for a in range(6) for b in range(a + 1, 6))
+    assert mk["S"][0] == S == 12
+    var = (6 * 5 * 17 - 2 * 1 * 9) / 18
+    assert mk["var"][0] == pytest.approx(var)
+    assert mk["z"][0] == pytest.approx((S - 1) / np.sqrt(var))
+    # S relates to scipy's tau-b: S = tau_b * sqrt(n0 (n0 - n_ties))
+    tb = stats.kendalltau(np.arange(6), v).statistic
+    n0 = 15
+    assert S == pytest.approx(tb * np.sqrt(n0 * (n0 - 1)))
+    flat = H.mann_kendall(np.ones((1, 5)))
+    assert flat["z"][0] == 0 and flat["p"][0] == 1
+
+
+T10 = 10
+
+
+def _series(pattern: str):
+    """hot/cold boolean series (T = 10) and trend for each target pattern."""
+    H_, C_, N_ = "H", "C", "."
+    table = {
+        "new": ("........." + H_, 0.0, 1.0),
+        "consecutive": ("......." + H_ * 3, 0.0, 1.0),
+        "intensifying": (H_ * 10, 3.0, 0.001),
+        "persistent": (H_ * 10, 0.5, 0.6),
+        "diminishing": (H_ * 10, -3.0, 0.001),
+        "sporadic": ("H..H..H..H", 0.0, 1.0),
+        "oscillating": ("C..H...C.H", 0.0, 1.0),
+        "historical": ("HHHHHHHHH.", -2.5, 0.01),
+        "no": ("..........", 0.0, 1.0),
+    }
+    s, tz, tp = table[pattern]
+    return np.array([c == H_ for c in s]), np.array([c == C_ for c in s]), tz, tp
+
+
+@pytest.mark.parametrize(
+    "name", ["new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating", "historical"]
+)
+def test_all_17_patterns(name):
+    hot, cold, tz, tp = _series(name)
+    assert H.classify_emerging(hot, cold, tz, tp) == f"{name}_hot"
+    # mirror: swap hot and cold, flip the trend
+    assert H.classify_emerging(cold, hot, -tz, tp) == f"{name}_cold"
+
+
+def test_no_pattern_and_keys():
+    hot, cold, tz, tp = _series("no")
+    assert H.classify_emerging(hot, cold, tz, tp) == "no_pattern"
+    keys = {lab.key for lab in H.EMERGING_PATTERNS}
+    assert len(keys) == 17 and "no_pattern" in keys
+
+
+def test_pattern_edge_rules():
+    # hot in 9/10 periods with the last hot and no trend: persistent (not historical)
+    s = np.array([c == "H" for c in ".HHHHHHHHH"])
+    assert H.classify_emerging(s, np.zeros(10, bool), 0.1, 0.9) == "persistent_hot"
+    # final run of length 1 after earlier hot: sporadic, not consecutive
+    s = np.array([c == "H" for c in "HH.......H"])
+    assert H.classify_emerging(s, np.zeros(10, bool), 0.1, 0.9) == "sporadic_hot"
+    # consecutive needs share < 90 %
+    s = np.array([c == "H" for c in ".HHHHHHHHH"])
+    assert H.classify_emerging(s, np.zeros(10, bool), 3.0, 0.001) == "intensifying_hot"
+
+
+def _panel_values(T=10):
+    """A 10×10 lattice: a block whose values rise over time becomes a
+    hot spot from period 5 on (consecutive hot), a permanently low block is a
+    persistent cold spot."""
+    rng = np.random.default_rng(0)
+    n = 100
+    vals = rng.normal(0, 0.3, size=(n, T))
+    block_hot = [i * 10 + j for i in range(3) for j in range(3)]
+    block_cold = [i * 10 + j for i in range(7, 10) for j in range(7, 10)]
+    for t in range(T):
+        if t >= T - 4:
+            vals[block_hot, t] += 4
+        vals[block_cold, t] -= 4
+    return vals, block_hot, block_cold
+
+
+def test_emerging_end_to_end_wide_and_long():
+    vals, hot_blk, cold_blk = _panel_values()
+    cols = [f"y{2010 + t}" for t in range(vals.shape[1])]
+    wide = pd.DataFrame(vals, columns=cols)
+    g = Graph.from_W(lat2W(10, 10, rook=False))
+    r = H.emerging_hotspots(wide, cols, weights=g, fdr=False)
+    centre_hot, centre_cold = 11, 88
+    assert r.pattern[centre_hot] == "consecutive_hot"
+    assert r.pattern[centre_cold] == "persistent_cold"
+    long = wide.assign(id=wide.index).melt(id_vars="id", var_name="year", value_name="v")
+    r2 = H.emerging_hotspots(long, weights=g, id_column="id", period_column="year", value_column="v", fdr=False)
+    np.testing.assert_array_equal(r2.pattern, r.pattern)
+    np.testing.assert_allclose(r2.z, r.z)
+    fr = r.to_frame()
+    assert {"pattern", "pattern_zh", "MK_Z", "MK_P", "GiZ_y2010", "Gi_Bin_y2019"} <= set(fr.columns)
+    assert "Patterns" in str(r.summary())
+    with pytest.raises(MissingValueError):
+        H.emerging_hotspots(long.iloc[1:], weights=g, id_column="id", period_column="year", value_column="v")
+
+
+# ---------------------------------------------------------------------------
+# properties
+# ---------------------------------------------------------------------------
+_W6 = Graph.from_W(lat2W(6, 6))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=36, max_size=36).filter(lambda v: np.ptp(v) > 1e-3),
+    st.floats(0.01, 100),
+    st.floats(-1e3, 1e3),
+)
+def test_affine_invariance(values, a, b):
+    x = np.array(values)
+    z1 = H.getis_ord(x, weights=_W6, breaks=None).z
+    z2 = H.getis_ord(a * x + b, weights=_W6, breaks=None).z
+    np.testing.assert_allclose(z1, z2, atol=1e-6)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.permutations(list(range(36))))
+def test_relabelling_permutes(perm):
+    x = np.sin(np.arange(36.0)) + np.arange(36.0) / 10
+    ref = H.getis_ord(pd.Series(x), weights=_W6, breaks=None)
+    perm = np.array(perm)
+    r = H.getis_ord(pd.Series(x[perm], index=perm), weights=_W6, breaks=None)
+    np.testing.assert_allclose(r.z, ref.z[perm], atol=1e-10)
