@@ -26,6 +26,7 @@ _SUBMODULES = (
     "datasets",
     "decoupling",
     "detector",
+    "drivers",
     "errors",
     "export",
     "hotspots",

@@ -47,7 +47,7 @@ from scipy import stats
 
 from ._validation import check_unique_ids, describe_rows, finite_array, rng_from_seed
 from .errors import ConstantError, InputError, MissingValueError
-from .labels import Label
+from .labels import RANK_CLASSES
 from .results import Result, Summary, SummaryTable
 
 __all__ = [
@@ -59,12 +59,6 @@ __all__ = [
     "spatial_blocks",
 ]
 
-#: rank-consistency classes (to move into spatialregion.labels)
-RANK_CLASSES: tuple[Label, ...] = (
-    Label("lagging", "滞后", "Lagging", "#d73027"),
-    Label("in_step", "同步", "In step", "#ffffbf"),
-    Label("ahead", "超前", "Ahead", "#1a9850"),
-)
 
 
 def _sklearn():

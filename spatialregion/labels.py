@@ -22,6 +22,7 @@ __all__ = [
     "CORE_PERIPHERY",
     "LINK_TIERS",
     "DIRECTIONS",
+    "RANK_CLASSES",
     "zh",
     "en",
 ]
@@ -148,6 +149,14 @@ DIRECTIONS: tuple[Label, ...] = (
     Label("SW", "西南", "southwest"),
     Label("W", "西", "west"),
     Label("NW", "西北", "northwest"),
+)
+
+
+#: Rank consistency of an index against a reference (e.g. GDP per capita rank).
+RANK_CLASSES: tuple[Label, ...] = (
+    Label("lagging", "滞后", "Lagging", "#d73027"),
+    Label("in_step", "同步", "In step", "#ffffbf"),
+    Label("ahead", "超前", "Ahead", "#1a9850"),
 )
 
 
