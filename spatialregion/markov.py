@@ -222,7 +222,7 @@ def quantile_breaks(values: np.ndarray, k: int) -> np.ndarray:
 
 def classify(values: np.ndarray, breaks: np.ndarray) -> np.ndarray:
     """Class codes ``0 … len(breaks)``: ``breaks[c-1] < x <= breaks[c]`` (ties go to the lower class)."""
-    return np.searchsorted(np.asarray(breaks, dtype=float), values, side="left").astype(np.int64)
+    return np.searchsorted(np.asarray(breaks, dtype=float), values, side="left").astype(np.int64, copy=False)
 
 
 def transition_counts(classes: np.ndarray, k: int, lag_classes: np.ndarray | None = None, m: int = 1) -> np.ndarray:
