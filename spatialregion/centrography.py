@@ -431,7 +431,7 @@ def _draw(
     base = gpd.GeoDataFrame(geometry=gpd.GeoSeries(units).reset_index(drop=True)) if units is not None else None
     kwargs.setdefault("alpha", 0.15)
     ax = maps.plot_style(frame, style, ax=ax, title=title, base=base, **kwargs)
-    map_crs = maps._map_crs(frame, maps._in_china(frame.to_crs(4326)))  # the CRS plot_style drew in
+    map_crs = maps.map_crs(frame)  # the CRS plot_style drew in
     outl = frame.to_crs(map_crs)
     cen = gpd.GeoSeries(gpd.points_from_xy([r.centre_lon for r in results], [r.centre_lat for r in results]), crs="EPSG:4490").to_crs(map_crs)
     xs, ys = list(cen.x), list(cen.y)

@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "MissingGlyphWarning",
+    "map_crs",
     "use_cjk_font",
     "font_path",
     "missing_glyphs",
@@ -419,6 +420,12 @@ def _is_national(gdf4326: gpd.GeoDataFrame) -> bool:
     """A national map (spans ≥ 20° of longitude and reaches south of 25°N): gets the inset."""
     x0, y0, x1, _ = gdf4326.total_bounds
     return bool(x1 - x0 >= 20 and y0 <= 25)
+
+
+def map_crs(gdf: gpd.GeoDataFrame) -> Any:
+    """The CRS :func:`plot_style` draws ``gdf`` in: China Albers for data in China, else the
+    data's projected CRS or an Albers fitted to geographic data.  Use it to add layers on top."""
+    return _map_crs(gdf, _in_china(gdf.to_crs(4326)))
 
 
 def _map_crs(gdf: gpd.GeoDataFrame, in_china: bool) -> Any:

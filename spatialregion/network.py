@@ -1245,7 +1245,7 @@ class LinkageNetwork(Result):
         if self.geometry is not None:
             base = gpd.GeoDataFrame(geometry=self.geometry.to_numpy(), crs=self.geometry.crs)
         ax = maps.plot_style(lines, self._link_style(k), ax=ax, title=title, base=base, **kwargs)
-        map_crs = maps._map_crs(lines, maps._in_china(lines.to_crs(4326)))  # the CRS plot_style drew in
+        map_crs = maps.map_crs(lines)  # the CRS plot_style drew in
         proj = nodes.to_crs(map_crs)
         span = np.ptp(size) or 1.0
         sizes = 12 + 150 * (size - size.min()) / span
