@@ -42,6 +42,7 @@ decoupling in the EU and the case of road traffic in Finland between 1970 and
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ from .errors import AlignmentError, InputError, SpatialRegionWarning
 from .labels import TAPIO_GROUPS, TAPIO_STATES
 from .results import Result, Summary, SummaryTable
 
-__all__ = ["TapioResult", "DecouplingMarkovResult", "tapio", "tapio_states", "decoupling_markov", "STATE_GROUP"]
+__all__ = ["STATE_GROUP", "DecouplingMarkovResult", "TapioResult", "decoupling_markov", "tapio", "tapio_states"]
 
 #: group code (index into TAPIO_GROUPS) of each state code (index into TAPIO_STATES)
 STATE_GROUP = np.array(
@@ -168,9 +169,11 @@ class TapioResult(Result):
                 SummaryTable("Elasticity and growth", e),
             ),
             (
-                f"{len(self.index)} units, {len(self.intervals)} interval(s), mode='{self.mode}'; "
-                f"e = (ΔC/C0)/(ΔG/G0); coupling band {self.lower} ≤ e ≤ {self.upper} (both ends inclusive); "
-                "ΔC = 0 gives e = 0 (weak decoupling / weak negative decoupling).",
+                (
+                    f"{len(self.index)} units, {len(self.intervals)} interval(s), mode='{self.mode}'; "
+                    f"e = (ΔC/C0)/(ΔG/G0); coupling band {self.lower} ≤ e ≤ {self.upper} (both ends inclusive); "
+                    "ΔC = 0 gives e = 0 (weak decoupling / weak negative decoupling)."
+                ),
             ),
         )
 
@@ -250,7 +253,7 @@ def tapio(
     periods = gp.periods
     if mode == "consecutive":
         g0, g1, c0, c1 = G[:, :-1], G[:, 1:], C[:, :-1], C[:, 1:]
-        intervals = tuple(f"{a}–{b}" for a, b in zip(periods[:-1], periods[1:]))
+        intervals = tuple(f"{a}–{b}" for a, b in itertools.pairwise(periods))
     else:
         g0, g1, c0, c1 = G[:, :1], G[:, -1:], C[:, :1], C[:, -1:]
         intervals = (f"{periods[0]}–{periods[-1]}",)

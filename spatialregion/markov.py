@@ -74,27 +74,33 @@ import pandas as pd
 from scipy import stats
 
 from ._validation import check_choice, column_values, describe_rows
-from .errors import AlignmentError, DuplicateIdError, InputError, MissingValueError, SpatialRegionWarning
+from .errors import (
+    AlignmentError,
+    DuplicateIdError,
+    InputError,
+    MissingValueError,
+    SpatialRegionWarning,
+)
 from .results import Result, Summary, SummaryTable
 
 __all__ = [
-    "Panel",
-    "MarkovResult",
-    "SpatialMarkovResult",
-    "LisaMarkovResult",
     "Homogeneity",
-    "markov",
-    "spatial_markov",
-    "lisa_markov",
-    "quantile_breaks",
+    "LisaMarkovResult",
+    "MarkovResult",
+    "Panel",
+    "SpatialMarkovResult",
+    "categorical_lag",
+    "chi2_test",
     "classify",
+    "first_passage_times",
+    "homogeneity",
+    "lisa_markov",
+    "markov",
+    "quantile_breaks",
+    "spatial_markov",
+    "steady_state",
     "transition_counts",
     "transition_probabilities",
-    "steady_state",
-    "first_passage_times",
-    "chi2_test",
-    "homogeneity",
-    "categorical_lag",
 ]
 
 EmptyPolicy = Literal["restrict", "absorbing"]
@@ -478,7 +484,7 @@ def categorical_lag(states: np.ndarray, W: Any, k: int) -> np.ndarray:
 # ---------------------------------------------------------------------------
 def _panel_breaks(values: np.ndarray, k: int, breaks: Any, fixed: bool, what: str) -> tuple[np.ndarray, np.ndarray, int]:
     """Classes (n, T), breaks ((k-1,) pooled or (T, k-1) per period) and the effective k."""
-    n, t = values.shape
+    t = values.shape[1]
     if breaks is not None:
         b = np.asarray(breaks, dtype=float)
         if b.ndim == 1:
@@ -631,7 +637,7 @@ def _heatmaps(
         pass
     npan = len(mats)
     if ax is None:
-        ncol = min(npan, 3)
+        ncol = npan if npan <= 3 else (2 if npan == 4 else 3)
         nrow = int(np.ceil(npan / ncol))
         size = 1.0 + 0.6 * len(labels)
         fig, axes = plt.subplots(
@@ -738,8 +744,10 @@ class MarkovResult(Result):
 
     def summary(self) -> Summary:
         notes = [
-            f"{len(self.index)} units, {len(self.periods)} periods ({self.periods[0]}–{self.periods[-1]}), "
-            f"{self.n_transitions} transitions.",
+            (
+                f"{len(self.index)} units, {len(self.periods)} periods ({self.periods[0]}–{self.periods[-1]}), "
+                f"{self.n_transitions} transitions."
+            ),
             _breaks_note(self.breaks, self.fixed),
         ]
         if self.empty:
@@ -871,8 +879,10 @@ class SpatialMarkovResult(Result):
         tests.loc["χ² (sum over lag classes)"] = [self.chi2_total, self.chi2_dof, self.chi2_p]
         c = self.classic
         notes = [
-            f"{len(c.index)} units, {len(c.periods)} periods, {c.n_transitions} transitions; spatial lag with "
-            f"transform='{self.transform}' ({'neighbours average' if self.transform == 'R' else 'sum over neighbours'}).",
+            (
+                f"{len(c.index)} units, {len(c.periods)} periods, {c.n_transitions} transitions; spatial lag with "
+                f"transform='{self.transform}' ({'neighbours average' if self.transform == 'R' else 'sum over neighbours'})."
+            ),
             _breaks_note(c.breaks, c.fixed),
             f"Lag classes: {self.lag_breaks_rule}"
             + (f" (breaks {', '.join(f'{b:.6g}' for b in self.lag_breaks)})" if self.lag_breaks.ndim == 1 and self.lag_breaks.size else "")
@@ -963,8 +973,12 @@ class LisaMarkovResult(Result):
                 SummaryTable("Test", tests),
                 SummaryTable("Steady state", pd.DataFrame({"steady state": self.steady_state}, index=labels)),
             ),
-            (f"{len(self.index)} units, {len(self.periods)} periods; quadrants from deviations from each period's mean, "
-             "spatial lag row-standardised.",),
+            (
+                (
+                    f"{len(self.index)} units, {len(self.periods)} periods; quadrants from deviations from each "
+                    "period's mean, spatial lag row-standardised."
+                ),
+            ),
         )
 
     def plot(self, ax: Any = None, kind: Literal["heatmap", "map"] = "heatmap", **kwargs: Any) -> Any:

@@ -102,8 +102,7 @@ def test_zero_driver_change():
     assert np.isnan(r.elasticity[0, 0]) and r.states[0, 0] == -1 and r.groups[0, 0] == -1
     assert r.to_frame().iloc[0, 1] == "undefined"
     assert "未定义 Undefined" in r.state_counts().index
-    with pytest.warns(SpatialRegionWarning):
-        with pytest.raises(InputError, match="undefined Tapio states"):
+    with pytest.warns(SpatialRegionWarning), pytest.raises(InputError, match="undefined Tapio states"):
             dc.decoupling_markov(np.hstack([g, [[120.0]]]), np.hstack([c, [[62.0]]]), zero_driver="undefined")
 
 

@@ -43,7 +43,13 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from spatialregion import markov as mk
-from spatialregion.errors import AlignmentError, DuplicateIdError, InputError, MissingValueError, SpatialRegionWarning
+from spatialregion.errors import (
+    AlignmentError,
+    DuplicateIdError,
+    InputError,
+    MissingValueError,
+    SpatialRegionWarning,
+)
 
 giddy_markov = pytest.importorskip("giddy.markov")
 libpysal = pytest.importorskip("libpysal")

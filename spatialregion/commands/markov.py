@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Optional
+from typing import Annotated
 
 import typer
 
 from ._common import DemoContext, ensure_out, read_units
 
-__all__ = ["register", "demo", "write_markov_outputs"]
+__all__ = ["demo", "register", "write_markov_outputs"]
 
 
 def _split(text: str) -> list[str]:
@@ -40,18 +40,19 @@ def _write_csv(summary, path: Path) -> Path:
 def register(app: typer.Typer) -> None:
     @app.command("markov")
     def markov_cmd(
-        units: str = typer.Argument(..., help="embedded layer (provinces, prefectures) or a vector file"),
-        columns: list[str] = typer.Argument(..., help="period columns in time order, e.g. ai2011 ai2015 ai2019 ai2022"),
-        k: int = typer.Option(5, "--k", help="number of classes (pooled quantiles)"),
-        m: Optional[int] = typer.Option(None, "--m", help="number of spatial-lag classes (default k)"),
-        weights: str = typer.Option("queen", "--weights", help="weights method for spatialregion.weights.build"),
-        per_period: bool = typer.Option(False, "--per-period", help="quantiles of each period instead of the pooled panel"),
-        lag_breaks: str = typer.Option("quantile", "--lag-breaks", help="'quantile' (the lag's own) or 'same' (the classes of y)"),
-        layer: Optional[str] = typer.Option(None, "--layer", help="layer of a multi-layer file"),
-        out: Path = typer.Option(Path("markov-out"), "--out", "-o", help="output folder"),
+        units: Annotated[str, typer.Argument(help="embedded layer (provinces, prefectures) or a vector file")],
+        columns: Annotated[list[str], typer.Argument(help="period columns in time order, e.g. ai2011 ai2015 ai2019 ai2022")],
+        k: Annotated[int, typer.Option("--k", help="number of classes (pooled quantiles)")] = 5,
+        m: Annotated[int | None, typer.Option("--m", help="number of spatial-lag classes (default k)")] = None,
+        weights: Annotated[str, typer.Option("--weights", help="weights method for spatialregion.weights.build")] = "queen",
+        per_period: Annotated[bool, typer.Option("--per-period", help="quantiles of each period instead of the pooled panel")] = False,
+        lag_breaks: Annotated[str, typer.Option("--lag-breaks", help="'quantile' (the lag's own) or 'same' (the classes of y)")] = "quantile",
+        layer: Annotated[str | None, typer.Option("--layer", help="layer of a multi-layer file")] = None,
+        out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("markov-out"),
     ) -> None:
         """Classic and spatial Markov chains of a panel: tables (CSV), heat maps (PNG), class trajectories (GeoPackage)."""
-        from .. import markov, weights as sw
+        from .. import markov
+        from .. import weights as sw
 
         gdf = read_units(units, layer=layer)
         w = sw.build(gdf, method=weights)
@@ -62,19 +63,20 @@ def register(app: typer.Typer) -> None:
 
     @app.command("decoupling")
     def decoupling_cmd(
-        units: str = typer.Argument(..., help="embedded layer (provinces, prefectures) or a vector file"),
-        driver: str = typer.Option(..., "--driver", "-g", help="comma-separated driver columns (e.g. GDP) in time order"),
-        pressure: str = typer.Option(..., "--pressure", "-c", help="comma-separated pressure columns (emissions, land) in time order"),
-        weights: Optional[str] = typer.Option("queen", "--weights", help="weights method for the spatial chain ('none' to skip)"),
-        layer: Optional[str] = typer.Option(None, "--layer", help="layer of a multi-layer file"),
-        out: Path = typer.Option(Path("decoupling-out"), "--out", "-o", help="output folder"),
+        units: Annotated[str, typer.Argument(help="embedded layer (provinces, prefectures) or a vector file")],
+        driver: Annotated[str, typer.Option("--driver", "-g", help="comma-separated driver columns (e.g. GDP) in time order")],
+        pressure: Annotated[str, typer.Option("--pressure", "-c", help="comma-separated pressure columns (emissions, land) in time order")],
+        weights: Annotated[str, typer.Option("--weights", help="weights method for the spatial chain ('none' to skip)")] = "queen",
+        layer: Annotated[str | None, typer.Option("--layer", help="layer of a multi-layer file")] = None,
+        out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("decoupling-out"),
     ) -> None:
         """Tapio decoupling states per interval and the Markov chains of the grouped states."""
-        from .. import decoupling, export, weights as sw
+        from .. import decoupling, export
+        from .. import weights as sw
 
         gdf = read_units(units, layer=layer)
         g, c = _split(driver), _split(pressure)
-        w = None if weights in (None, "none") else sw.build(gdf, method=weights)
+        w = None if weights == "none" else sw.build(gdf, method=weights)
         out = ensure_out(out)
         if len(g) >= 3:
             res = decoupling.decoupling_markov(g, c, w, data=gdf)
