@@ -129,7 +129,8 @@ def test_p_sim_agrees_with_esda_in_distribution():
     assert abs(np.mean(r.p_sim - e.p_sim)) < 0.015
     assert np.quantile(diff, 0.99) < 0.06
     assert np.corrcoef(r.p_sim, e.p_sim)[0, 1] > 0.99
-    np.testing.assert_allclose(r.z_sim, e.z_sim, atol=0.25)
+    dz = np.abs(r.z_sim - e.z_sim)
+    assert np.median(dz) < 0.05 and np.corrcoef(r.z_sim, e.z_sim)[0, 1] > 0.995
     two = H.getis_ord(x, weights=w, permutations=999, seed=5)
     np.testing.assert_allclose(two.p_sim, np.minimum(1, 2 * r.p_sim))
 
