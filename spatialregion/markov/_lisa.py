@@ -1,0 +1,194 @@
+"""LISA Markov chain: transitions between the local Moran quadrants HH/LH/LL/HL."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .._validation import check_choice
+from ..errors import AlignmentError
+from ..results import Result, Summary, SummaryTable
+from ._chain import (
+    EmptyPolicy,
+    _warn_empty,
+    chi2_test,
+    first_passage_times,
+    steady_state,
+    transition_counts,
+    transition_probabilities,
+)
+from ._classes import as_panel
+from ._plot import _heatmaps
+from ._results import _matrix_frame, _with_geometry
+from ._spatial import _weights_matrix
+
+LISA_STATES = ("HH", "LH", "LL", "HL")
+
+
+@dataclass(frozen=True)
+class LisaMarkovResult(Result):
+    """Markov chain of LISA quadrants (Rey, Murray & Anselin 2011; giddy ``LISA_Markov``).
+
+    States (0-based codes) ``HH, LH, LL, HL`` = (own value, spatial lag) above
+    or at/below the period mean: ``H`` when ``z > 0`` (strictly), as esda's
+    ``Moran_Local.q``.  ``move_types`` numbers a move ``4 q_t + q_{t+1} + 1``
+    (1 … 16, giddy's table); with ``p_values`` the ``significant_moves`` add
+    0/16/32/48 for (sig, sig)/(sig, not)/(not, sig)/(not, not).  ``chi2`` tests
+    that the quadrant moves equal the product of independent own and lag
+    moves (giddy's ``chi_2``; ``expected`` are its expected counts).
+    """
+
+    T: np.ndarray
+    P: np.ndarray
+    steady_state: np.ndarray
+    first_passage: np.ndarray
+    quadrants: np.ndarray = field(repr=False)
+    move_types: np.ndarray = field(repr=False)
+    significant_moves: np.ndarray | None = field(repr=False)
+    expected: np.ndarray
+    chi2: float
+    chi2_p: float
+    chi2_dof: int
+    significance_level: float
+    chi2_reference: str
+    periods: tuple[Any, ...] = field(repr=False)
+    index: pd.Index = field(repr=False)
+    labels: tuple[str, ...] = LISA_STATES
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per-unit quadrant (HH/LH/LL/HL) in every period."""
+        names = np.array(LISA_STATES)
+        frame = pd.DataFrame(names[self.quadrants], index=self.index, columns=[f"quadrant_{p}" for p in self.periods])
+        return _with_geometry(frame, self.geometry)
+
+    def summary(self) -> Summary:
+        from ..labels import LISA_CLUSTERS, zh
+
+        labels = [f"{s} {zh(LISA_CLUSTERS, s)}" for s in LISA_STATES]
+        tests = pd.DataFrame({"statistic": [self.chi2], "dof": [self.chi2_dof], "p": [self.chi2_p]}, index=["χ² (own and lag moves independent)"])
+        return Summary(
+            "LISA Markov transition matrix",
+            (
+                SummaryTable("Transition probabilities between LISA quadrants", _matrix_frame(self.T, self.P, labels)),
+                SummaryTable("Expected transitions under independence", pd.DataFrame(self.expected, index=labels, columns=labels), "{:.2f}"),
+                SummaryTable("Test", tests),
+                SummaryTable("Steady state", pd.DataFrame({"steady state": self.steady_state}, index=labels)),
+            ),
+            (
+                (
+                    f"{len(self.index)} units, {len(self.periods)} periods; quadrants from deviations from each "
+                    "period's mean, spatial lag row-standardised."
+                ),
+            ),
+        )
+
+    def plot(self, ax: Any = None, kind: Literal["heatmap", "map"] = "heatmap", **kwargs: Any) -> Any:
+        check_choice("kind", kind, ("heatmap", "map"))
+        if kind == "map":
+            return super().plot(ax=ax, **kwargs)
+        return _heatmaps([self.P], [self.T], ["LISA Markov"], self.labels, ax=ax, **kwargs)
+
+    def _style(self):
+        from .. import export
+        from ..labels import LISA_CLUSTERS
+
+        lab = {x.key: x for x in LISA_CLUSTERS}
+        col = f"quadrant_{self.periods[-1]}"
+        return export.categorized(
+            col, list(LISA_STATES), [lab[s].color for s in LISA_STATES], [f"{lab[s].zh} {lab[s].en}" for s in LISA_STATES],
+            title=f"LISA quadrant {self.periods[-1]}",
+        )
+
+
+def lisa_markov(
+    y: Any,
+    weights: Any,
+    *,
+    p_values: np.ndarray | None = None,
+    significance_level: float = 0.05,
+    chi2_reference: Literal["periods", "giddy"] = "periods",
+    columns: Sequence[Any] | None = None,
+    id_column: str | None = None,
+    period_column: str | None = None,
+    value_column: str | None = None,
+    empty: EmptyPolicy = "restrict",
+) -> LisaMarkovResult:
+    """Markov chain of the LISA quadrants HH/LH/LL/HL (giddy ``LISA_Markov``).
+
+    Quadrants per period from ``z = y − ȳ_t`` and its row-standardised lag
+    ``(W z)``: HH ``z>0, Wz>0``; LH ``z≤0, Wz>0``; LL ``z≤0, Wz≤0``;
+    HL ``z>0, Wz≤0``.  The χ² test compares the quadrant transition counts
+    with ``E = diag(n_i) · A (P_own ⊗ P_lag) Aᵀ``, where ``P_own`` / ``P_lag``
+    are the two-state chains of ``y < ȳ`` and ``Wy < ȳ`` (independence of own
+    and neighbour moves; Rey, Murray & Anselin 2011).
+
+    Parameters
+    ----------
+    y, columns, id_column, period_column, value_column, empty
+        As in :func:`markov`.
+    weights : libpysal Graph or W
+        Spatial weights (row-standardised here, as in local Moran's I).
+    p_values : (n, T) array, optional
+        Local Moran pseudo p-values of each unit and period (e.g. from a
+        local Moran with permutations); enables ``significant_moves``.
+    significance_level : float
+        A LISA end point is significant when ``p <= significance_level``.
+    chi2_reference : {"periods", "giddy"}
+        ``"periods"``: ``P_own``/``P_lag`` from each period's mean and
+        transitions over time (the test as published).  ``"giddy"``
+        reproduces giddy 2.3.8's ``chi_2``/``expected_t``, which (the panel
+        being transposed there) divide by each *unit's* time mean and count
+        "transitions" between consecutive units of a period; use it only to
+        compare with giddy.
+    """
+    check_choice("empty", empty, ("restrict", "absorbing"))
+    panel = as_panel(y, columns=columns, id_column=id_column, period_column=period_column, value_column=value_column)
+    Y = panel.values
+    W, _ = _weights_matrix(weights, panel, "R")
+    ybar = Y.mean(axis=0)
+    z = Y - ybar
+    zl = np.asarray(W @ z)
+    high, lag_high = z > 0, zl > 0
+    q = np.where(high, np.where(lag_high, 0, 3), np.where(lag_high, 1, 2)).astype(np.int64)
+    T = transition_counts(q, 4)
+    moves = q[:, :-1] * 4 + q[:, 1:] + 1
+    sig_moves = None
+    if p_values is not None:
+        pv = np.asarray(p_values, dtype=float)
+        if pv.shape != Y.shape:
+            raise AlignmentError(f"p_values must have the panel's shape {Y.shape}, got {pv.shape}")
+        sig = pv <= significance_level
+        offset = np.where(sig[:, :-1], np.where(sig[:, 1:], 0, 16), np.where(sig[:, 1:], 32, 48))
+        sig_moves = moves + offset
+    # independence of own and neighbour moves: 2-state chains (state 0 = at/above the mean, 1 = below)
+    check_choice("chi2_reference", chi2_reference, ("periods", "giddy"))
+    wy = np.asarray(W @ Y)
+    if chi2_reference == "periods":
+        own = transition_counts((Y < ybar).astype(np.int64), 2)
+        lagc = transition_counts((wy < ybar).astype(np.int64), 2)
+    else:  # giddy 2.3.8: each unit's mean over time, "transitions" between consecutive units of a period
+        ubar = Y.mean(axis=1, keepdims=True)
+        own = transition_counts((Y / ubar < 1.0).T.astype(np.int64), 2)
+        lagc = transition_counts((wy / ubar < 1.0).T.astype(np.int64), 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_own = own / np.where(own.sum(1, keepdims=True) > 0, own.sum(1, keepdims=True), 1.0)
+        p_lag = lagc / np.where(lagc.sum(1, keepdims=True) > 0, lagc.sum(1, keepdims=True), 1.0)
+    # kron order (own, lag): HH, HL, LH, LL → reorder to HH, LH, LL, HL
+    order = [0, 2, 3, 1]
+    kp = np.kron(p_own, p_lag)[np.ix_(order, order)]
+    expected = T.sum(axis=1)[:, None] * kp
+    chi, chi_p, chi_dof = chi2_test(T, expected)
+    _warn_empty(T, LISA_STATES, empty, "lisa_markov")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ss = steady_state(T, empty)
+        fp = first_passage_times(T, empty)
+    return LisaMarkovResult(
+        T, transition_probabilities(T), ss, fp, q, moves, sig_moves, expected, chi, chi_p, chi_dof,
+        float(significance_level), chi2_reference, panel.periods, panel.index, geometry=panel.geometry,
+    )
