@@ -54,6 +54,7 @@ _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S32 = np.uint64(32)
+_LO32 = np.uint64(0xFFFFFFFF)
 
 
 @njit(inline="always", cache=True)
@@ -73,6 +74,18 @@ def _below(state, m):
     state = state + _GOLDEN
     r = np.int64(((_mix(state) >> _S32) * np.uint64(m)) >> _S32)
     return state, r
+
+
+@njit(inline="always", cache=True)
+def _below2(state, m):
+    """Two uniform integers in [0, m) from one SplitMix64 output (its low and
+    high 32 bits, Lemire's multiply-shift each)."""
+    state = state + _GOLDEN
+    z = _mix(state)
+    um = np.uint64(m)
+    r1 = np.int64(((z & _LO32) * um) >> _S32)
+    r2 = np.int64(((z >> _S32) * um) >> _S32)
+    return state, r1, r2
 
 
 @njit(nogil=True, cache=True)
@@ -118,9 +131,11 @@ def _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start
         for p in range(permutations):
             if mode == 0:
                 while True:
-                    for t in range(k):
-                        state, r = _below(state, pool_n)
+                    for t in range(0, k, 2):
+                        state, r, r2 = _below2(state, pool_n)
                         drawn[t] = r
+                        if t + 1 < k:
+                            drawn[t + 1] = r2
                     dup = 0
                     for t in range(1, k):
                         for q in range(t):
@@ -346,8 +361,12 @@ def local_weights(weights, index):
         W = ()  # type: ignore[assignment]
     info = ""
     if isinstance(weights, W) and not isinstance(weights, type(None)):
-        ids = pd.Index(weights.id_order)
-        if len(ids) == len(index) and ids.equals(index):
+        order = weights.id_order
+        if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+            same = len(order) == len(index) and order == list(index)  # list compare runs in C
+        else:
+            same = len(order) == len(index) and pd.Index(order).equals(index)
+        if same:
             A = weights.sparse
             info = f"libpysal W ({weights.n} units, transform {weights.transform})"
         else:

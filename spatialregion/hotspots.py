@@ -244,7 +244,7 @@ def gi_bins(z: np.ndarray, p_two_sided: np.ndarray, fdr: bool = False) -> np.nda
     return (np.sign(np.nan_to_num(z)) * level).astype(np.int64)
 
 
-def natural_breaks(z: np.ndarray, k: int = 5, max_sample: int = 3000) -> np.ndarray:
+def natural_breaks(z: np.ndarray, k: int = 5, max_sample: int = 1000) -> np.ndarray:
     """Jenks natural breaks (exact Fisher–Jenks via mapclassify) of finite ``z``.
 
     Returns the ``k - 1`` interior cut points.  Above ``max_sample`` values
@@ -614,7 +614,7 @@ def getis_ord(
         p_bins = pseudo_p(sim["ge"], sim["le"], int(permutations), "two-sided")
         p_bins[~np.isfinite(z)] = np.nan
     else:
-        p_bins = _p_from_z(z, "two-sided")
+        p_bins = p if alternative == "two-sided" else _p_from_z(z, "two-sided")
     gi_bin = gi_bins(z, p_bins, fdr=fdr)
     classes = cuts = None
     if breaks is not None:
