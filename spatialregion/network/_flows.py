@@ -1,0 +1,194 @@
+"""Flow lines, link-strength tiers and the flow map of a :class:`LinkageNetwork`.
+
+Links become LineStrings between node points (straight, or quadratic Bézier arcs
+bowing to the right of the direction of travel), cut into strength tiers
+(第一层级 … by Fisher–Jenks natural breaks, breaks of log10 strength, quantiles or
+explicit breaks) and drawn over the units with :func:`spatialregion.maps.plot_style`,
+nodes coloured by core–periphery class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .._validation import finite_array
+from ..errors import AlignmentError, InputError
+from ..labels import CORE_PERIPHERY, LINK_TIERS
+from ._gravity import _geodesic_km
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+
+    from ..export import Style
+    from ._graph import LinkageNetwork
+
+
+# --------------------------------------------------------------------------
+# kernels (pure functions on arrays)
+# --------------------------------------------------------------------------
+def _tiers(strength: np.ndarray, k: int, tiers: Any) -> np.ndarray:
+    """Tier numbers 1 (strongest) … k from strength classes."""
+    m = strength.size
+    if m == 0:
+        return np.zeros(0, dtype=int)
+    if isinstance(tiers, str):
+        if tiers not in ("jenks", "log_jenks", "quantile"):
+            raise InputError(f"tiers={tiers!r} is not supported; use 'jenks', 'log_jenks', 'quantile' or a list of breaks")
+        if tiers == "log_jenks":
+            return _tiers(np.log10(strength), k, "jenks")
+        kk = min(k, np.unique(strength).size)
+        if kk <= 1:
+            return np.ones(m, dtype=int)
+        if tiers == "jenks":
+            from ..maps import fisher_jenks_bins
+
+            v = np.sort(strength)
+            if v.size > 3000:  # exact DP is O(k·m²): run it on 3,000 evenly spaced order statistics
+                v = v[np.linspace(0, v.size - 1, 3000).round().astype(int)]
+            inner = fisher_jenks_bins(v, kk)[:-1]
+        else:
+            inner = np.quantile(strength, np.linspace(0, 1, kk + 1)[1:-1])
+    else:
+        inner = np.asarray(tiers, dtype=float)
+        if inner.size != k - 1 or np.any(np.diff(inner) <= 0):
+            raise InputError(f"tiers=<breaks> needs k − 1 = {k - 1} ascending inner breaks, got {list(tiers)}")
+        kk = k
+    cls = np.searchsorted(inner, strength, side="left")  # 0 = weakest (x ≤ first break)
+    return (kk - cls).astype(int)
+
+
+def _arc_coords(p0: np.ndarray, p2: np.ndarray, curved: bool, curvature: float, n_points: int) -> np.ndarray:
+    """Vertices (m, n_points or 2, 2) of the lines p0 → p2: straight, or quadratic Bézier
+    arcs whose control point is ``curvature`` × length to the right of the midpoint."""
+    if curved:
+        d = p2 - p0
+        perp = np.column_stack([d[:, 1], -d[:, 0]])  # rotate −90°: right of travel
+        p1 = (p0 + p2) / 2 + curvature * perp
+        tt = np.linspace(0.0, 1.0, n_points)[None, :, None]
+        return (1 - tt) ** 2 * p0[:, None, :] + 2 * (1 - tt) * tt * p1[:, None, :] + tt**2 * p2[:, None, :]
+    return np.stack([p0, p2], axis=1)
+
+
+# --------------------------------------------------------------------------
+# flow lines, styles, the flow map
+# --------------------------------------------------------------------------
+def flow_line_frame(
+    edges: pd.DataFrame,
+    points: gpd.GeoSeries,
+    *,
+    curved: bool,
+    curvature: float,
+    n_points: int,
+    k: int,
+    tiers: Any,
+) -> gpd.GeoDataFrame:
+    """``edges`` (:meth:`LinkageNetwork.edges_frame`) as lines between ``points`` (EPSG:4490,
+    indexed by id) with ``length_km`` and ``tier`` (see :meth:`LinkageNetwork.flow_lines`)."""
+    import geopandas as gpd
+    import shapely
+
+    from ..crs import GEOGRAPHIC
+
+    e = edges.copy()
+    if not 1 <= k <= len(LINK_TIERS):
+        raise InputError(f"k={k} tiers is not supported; use 1 … {len(LINK_TIERS)}")
+    xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
+    pos = {i: p for p, i in enumerate(points.index)}
+    s = np.array([pos[u] for u in e["source"]], dtype=int)
+    t = np.array([pos[v] for v in e["target"]], dtype=int)
+    p0, p2 = xy[s], xy[t]
+    coords = _arc_coords(p0, p2, curved, curvature, n_points)
+    lines = shapely.linestrings(coords) if len(e) else np.array([], dtype=object)
+    if len(e):
+        e["length_km"] = _geodesic_km(p0[:, 0], p0[:, 1], p2[:, 0], p2[:, 1])
+    else:
+        e["length_km"] = []
+    e["tier"] = _tiers(e["strength"].to_numpy(), k, tiers)
+    return gpd.GeoDataFrame(e, geometry=lines, crs=GEOGRAPHIC)
+
+
+def link_style(k: int) -> Style:
+    """Links: colour and width by tier (tier 1 = strongest = widest)."""
+    from .. import export
+
+    tiers = LINK_TIERS[:k]
+    return export.categorized(
+        "tier",
+        list(range(1, k + 1)),
+        [lab.color for lab in tiers],
+        [f"{lab.zh} {lab.en}" for lab in tiers],
+        title="联系强度 Link strength",
+        geometry="line",
+        sizes=list(np.linspace(2.0, 0.3, k)) if k > 1 else [1.0],
+    )
+
+
+def draw_flow_map(
+    net: LinkageNetwork,
+    ax: Axes | None,
+    *,
+    top: int | None,
+    curved: bool,
+    k: int,
+    tiers: Any,
+    node_size: str | Sequence[float],
+    labels: bool | int,
+    title: str | None,
+    node_legend: bool,
+    node_legend_loc: str,
+    **kwargs: Any,
+) -> Axes:
+    """The flow map of ``net`` (see :meth:`LinkageNetwork.plot`)."""
+    import geopandas as gpd
+
+    from .. import maps
+
+    lines = net.flow_lines(curved=curved, k=k, tiers=tiers)
+    if top is not None:
+        lines = lines.head(int(top))
+    if lines.empty:
+        raise InputError("the network has no links to map; lower the threshold")
+    nodes = net.to_frame()
+    if isinstance(node_size, str):
+        if node_size not in nodes.columns:
+            raise InputError(f"node_size={node_size!r} is not a node column; use one of {list(nodes.columns)}")
+        size = nodes[node_size].to_numpy(dtype=float)
+    else:
+        size = finite_array(node_size, "node_size")
+        if size.size != len(nodes):
+            raise AlignmentError(f"node_size has {size.size} values for {len(nodes)} nodes")
+    base = None
+    if net.geometry is not None:
+        base = gpd.GeoDataFrame(geometry=net.geometry.to_numpy(), crs=net.geometry.crs)
+    ax = maps.plot_style(lines, link_style(k), ax=ax, title=title, base=base, **kwargs)
+    map_crs = maps.map_crs(lines)  # the CRS plot_style drew in
+    proj = nodes.to_crs(map_crs)
+    span = np.ptp(size) or 1.0
+    sizes = 12 + 150 * (size - size.min()) / span
+    colors = {lab.key: lab.color for lab in CORE_PERIPHERY}
+    cls = proj["cp_class"] if "cp_class" in proj.columns else pd.Series("periphery", index=proj.index)
+    xlim, ylim = ax.get_xlim(), ax.get_ylim()
+    ax.scatter(proj.geometry.x, proj.geometry.y, s=sizes, c=[colors[c] for c in cls],
+               edgecolor="#232323", linewidth=0.4, zorder=20)
+    n_lab = len(proj) if (labels is True and len(proj) <= 40) else (15 if labels is True else int(labels))
+    for p in np.argsort(-size, kind="stable")[:n_lab]:
+        ax.annotate(str(proj["name"].iloc[p]), (proj.geometry.x.iloc[p], proj.geometry.y.iloc[p]),
+                    xytext=(3, 3), textcoords="offset points", fontsize=7, color="#111111", zorder=21)
+    if node_legend:
+        from matplotlib.lines import Line2D
+
+        first = ax.get_legend()
+        handles = [Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=lab.color,
+                          markeredgecolor="#232323", label=f"{lab.zh} {lab.en}") for lab in CORE_PERIPHERY]
+        ax.legend(handles=handles, loc=node_legend_loc, fontsize=8, frameon=False,
+                  title="核心–边缘 Core–periphery", title_fontsize=8)
+        if first is not None:
+            ax.add_artist(first)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    return ax
