@@ -34,10 +34,14 @@ def transition_counts(classes: np.ndarray, k: int, lag_classes: np.ndarray | Non
 
 def transition_probabilities(counts: np.ndarray) -> np.ndarray:
     """Row-normalised counts; rows without departures are NaN."""
-    counts = np.asarray(counts, dtype=float)
+    return _row_shares(np.asarray(counts, dtype=float), np.nan)
+
+
+def _row_shares(counts: np.ndarray, empty_row: float) -> np.ndarray:
+    """``counts`` divided by their sums along the last axis; rows summing to 0 become ``empty_row``."""
     rows = counts.sum(axis=-1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(rows > 0, counts / np.where(rows > 0, rows, 1.0), np.nan)
+        return np.where(rows > 0, counts / np.where(rows > 0, rows, 1.0), empty_row)
 
 
 def _reachability(adj: np.ndarray) -> np.ndarray:
@@ -235,9 +239,9 @@ def homogeneity(counts: np.ndarray) -> Homogeneity:
         raise InputError(f"counts must be an (m, k, k) array of regime transition counts, got shape {M.shape}")
     pooled = M.sum(axis=0)
     n_i = pooled.sum(axis=1)
-    p = pooled / np.where(n_i > 0, n_i, 1.0)[:, None]
+    p = _row_shares(pooled, 0.0)
     n_im = M.sum(axis=2)
-    p_m = M / np.where(n_im > 0, n_im, 1.0)[:, :, None]
+    p_m = _row_shares(M, 0.0)
     den = np.where(p == 0, 1.0, p)
     Q = float((n_im[:, :, None] * (p_m - p[None]) ** 2 / den[None]).sum())
     mask = (M > 0) & (p[None] > 0)
@@ -248,6 +252,19 @@ def homogeneity(counts: np.ndarray) -> Homogeneity:
     b = (pooled > 0).sum(axis=1)
     dof = int(np.where(n_i > 0, (a - 1) * (b - 1), 0).sum())
     return Homogeneity(Q, float(stats.chi2.sf(Q, dof)), LR, float(stats.chi2.sf(LR, dof)), dof)
+
+
+def _long_run(counts: np.ndarray, empty: EmptyPolicy) -> tuple[np.ndarray, np.ndarray]:
+    """Steady state and mean first passage times of ``(k, k)`` counts, or per regime of ``(m, k, k)`` counts.
+
+    NumPy's RuntimeWarnings from degenerate chains are silenced; the
+    SpatialRegionWarning about empty rows is raised by the callers.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if counts.ndim == 3:
+            return np.vstack([steady_state(t, empty) for t in counts]), np.stack([first_passage_times(t, empty) for t in counts])
+        return steady_state(counts, empty), first_passage_times(counts, empty)
 
 
 def _warn_empty(counts: np.ndarray, labels: Sequence[str], empty: EmptyPolicy, where: str) -> tuple[int, ...]:

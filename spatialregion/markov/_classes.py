@@ -148,8 +148,7 @@ def _panel_breaks(values: np.ndarray, k: int, breaks: Any, fixed: bool, what: st
         if b.ndim == 2 and b.shape[0] == t:
             for row in b:
                 _check_breaks(row, what)
-            cls = np.column_stack([classify(values[:, j], b[j]) for j in range(t)])
-            return cls, b, b.shape[1] + 1
+            return _classify_periods(values, b), b, b.shape[1] + 1
         raise InputError(f"{what} breaks must be 1-D (pooled) or (T={t}, k-1) per period, got shape {b.shape}")
     if not isinstance(k, (int, np.integer)) or k < 2:
         raise InputError(f"k must be an integer >= 2 (number of {what} classes), got {k!r}")
@@ -172,7 +171,12 @@ def _panel_breaks(values: np.ndarray, k: int, breaks: Any, fixed: bool, what: st
             )
         rows.append(bj)
     b = np.vstack(rows)
-    return np.column_stack([classify(values[:, j], b[j]) for j in range(t)]), b, int(k)
+    return _classify_periods(values, b), b, int(k)
+
+
+def _classify_periods(values: np.ndarray, breaks: np.ndarray) -> np.ndarray:
+    """Classes (n, T) of each period's column with its own row of ``breaks`` (T, k-1)."""
+    return np.column_stack([classify(values[:, j], breaks[j]) for j in range(values.shape[1])])
 
 
 def _check_breaks(b: np.ndarray, what: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,9 +10,8 @@ import numpy as np
 from .._validation import check_choice
 from ._chain import (
     EmptyPolicy,
+    _long_run,
     _warn_empty,
-    first_passage_times,
-    steady_state,
     transition_counts,
     transition_probabilities,
 )
@@ -33,10 +31,7 @@ def _markov_result(
 ) -> MarkovResult:
     T = transition_counts(classes, k)
     empties = _warn_empty(T, labels, empty, "markov")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        ss = steady_state(T, empty)
-        fp = first_passage_times(T, empty)
+    ss, fp = _long_run(T, empty)
     return MarkovResult(
         T, transition_probabilities(T), ss, fp, classes, breaks, tuple(labels), k, bool(fixed), empty, empties,
         panel.periods, panel.index, title, geometry=panel.geometry,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -12,26 +11,25 @@ import pandas as pd
 
 from .._validation import check_choice
 from ..errors import AlignmentError
-from ..results import Result, Summary, SummaryTable
+from ..results import Summary, SummaryTable
 from ._chain import (
     EmptyPolicy,
+    _long_run,
+    _row_shares,
     _warn_empty,
     chi2_test,
-    first_passage_times,
-    steady_state,
     transition_counts,
     transition_probabilities,
 )
 from ._classes import as_panel
-from ._plot import _heatmaps
-from ._results import _matrix_frame, _with_geometry
+from ._results import _ChainResult, _matrix_frame, _with_geometry
 from ._spatial import _weights_matrix
 
 LISA_STATES = ("HH", "LH", "LL", "HL")
 
 
 @dataclass(frozen=True)
-class LisaMarkovResult(Result):
+class LisaMarkovResult(_ChainResult):
     """Markov chain of LISA quadrants (Rey, Murray & Anselin 2011; giddy ``LISA_Markov``).
 
     States (0-based codes) ``HH, LH, LL, HL`` = (own value, spatial lag) above
@@ -43,10 +41,6 @@ class LisaMarkovResult(Result):
     moves (giddy's ``chi_2``; ``expected`` are its expected counts).
     """
 
-    T: np.ndarray
-    P: np.ndarray
-    steady_state: np.ndarray
-    first_passage: np.ndarray
     quadrants: np.ndarray = field(repr=False)
     move_types: np.ndarray = field(repr=False)
     significant_moves: np.ndarray | None = field(repr=False)
@@ -88,10 +82,7 @@ class LisaMarkovResult(Result):
         )
 
     def plot(self, ax: Any = None, kind: Literal["heatmap", "map"] = "heatmap", **kwargs: Any) -> Any:
-        check_choice("kind", kind, ("heatmap", "map"))
-        if kind == "map":
-            return super().plot(ax=ax, **kwargs)
-        return _heatmaps([self.P], [self.T], ["LISA Markov"], self.labels, ax=ax, **kwargs)
+        return self._heatmap_or_map(ax, kind, [self.P], [self.T], ["LISA Markov"], **kwargs)
 
     def _style(self):
         from .. import export
@@ -175,19 +166,15 @@ def lisa_markov(
         ubar = Y.mean(axis=1, keepdims=True)
         own = transition_counts((Y / ubar < 1.0).T.astype(np.int64), 2)
         lagc = transition_counts((wy / ubar < 1.0).T.astype(np.int64), 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p_own = own / np.where(own.sum(1, keepdims=True) > 0, own.sum(1, keepdims=True), 1.0)
-        p_lag = lagc / np.where(lagc.sum(1, keepdims=True) > 0, lagc.sum(1, keepdims=True), 1.0)
+    p_own = _row_shares(own, 0.0)
+    p_lag = _row_shares(lagc, 0.0)
     # kron order (own, lag): HH, HL, LH, LL → reorder to HH, LH, LL, HL
     order = [0, 2, 3, 1]
     kp = np.kron(p_own, p_lag)[np.ix_(order, order)]
     expected = T.sum(axis=1)[:, None] * kp
     chi, chi_p, chi_dof = chi2_test(T, expected)
     _warn_empty(T, LISA_STATES, empty, "lisa_markov")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        ss = steady_state(T, empty)
-        fp = first_passage_times(T, empty)
+    ss, fp = _long_run(T, empty)
     return LisaMarkovResult(
         T, transition_probabilities(T), ss, fp, q, moves, sig_moves, expected, chi, chi_p, chi_dof,
         float(significance_level), chi2_reference, panel.periods, panel.index, geometry=panel.geometry,

@@ -34,7 +34,26 @@ def _with_geometry(frame: pd.DataFrame, geometry: Any) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class MarkovResult(Result):
+class _ChainResult(Result):
+    """Base of the chain results: the estimates every chain has (documented in each subclass)."""
+
+    T: np.ndarray
+    P: np.ndarray
+    steady_state: np.ndarray
+    first_passage: np.ndarray
+
+    def _heatmap_or_map(
+        self, ax: Any, kind: str, mats: Sequence[np.ndarray], counts: Sequence[np.ndarray], titles: Sequence[str], **kwargs: Any
+    ) -> Any:
+        """``plot()``: heat maps of ``mats`` (``kind="heatmap"``) or the base class's map (``kind="map"``)."""
+        check_choice("kind", kind, ("heatmap", "map"))
+        if kind == "map":
+            return super().plot(ax=ax, **kwargs)
+        return _heatmaps(mats, counts, titles, self.labels, ax=ax, **kwargs)
+
+
+@dataclass(frozen=True)
+class MarkovResult(_ChainResult):
     """Classic (Rey 2001) Markov chain of a classed panel.
 
     Attributes
@@ -59,10 +78,6 @@ class MarkovResult(Result):
         empty-row policy, classes without departures, period labels, unit ids.
     """
 
-    T: np.ndarray
-    P: np.ndarray
-    steady_state: np.ndarray
-    first_passage: np.ndarray
     classes: np.ndarray = field(repr=False)
     breaks: np.ndarray
     labels: tuple[str, ...]
@@ -121,10 +136,7 @@ class MarkovResult(Result):
 
     def plot(self, ax: Any = None, kind: Literal["heatmap", "map"] = "heatmap", **kwargs: Any) -> Any:
         """Heat map of ``P`` (default) or, ``kind="map"``, a map of the last period's classes."""
-        check_choice("kind", kind, ("heatmap", "map"))
-        if kind == "map":
-            return super().plot(ax=ax, **kwargs)
-        return _heatmaps([self.P], [self.T], [self.title], self.labels, ax=ax, **kwargs)
+        return self._heatmap_or_map(ax, kind, [self.P], [self.T], [self.title], **kwargs)
 
     def _style(self):
         from .. import export
@@ -143,7 +155,7 @@ def _breaks_note(breaks: np.ndarray, fixed: bool) -> str:
 
 
 @dataclass(frozen=True)
-class SpatialMarkovResult(Result):
+class SpatialMarkovResult(_ChainResult):
     """Spatial Markov chain: transition matrices conditioned on the spatial-lag class.
 
     Attributes
@@ -182,10 +194,6 @@ class SpatialMarkovResult(Result):
         units without neighbours (their lag is 0 under either transform).
     """
 
-    T: np.ndarray
-    P: np.ndarray
-    steady_state: np.ndarray
-    first_passage: np.ndarray
     classic: MarkovResult = field(repr=False)
     lag_classes: np.ndarray = field(repr=False)
     lag_breaks: np.ndarray
@@ -264,9 +272,6 @@ class SpatialMarkovResult(Result):
     def plot(self, ax: Any = None, kind: Literal["heatmap", "map"] = "heatmap", include_classic: bool = False, **kwargs: Any) -> Any:
         """Heat maps of ``P``, one panel per lag class (``include_classic`` adds the pooled matrix first);
         ``kind="map"`` maps the last period's classes."""
-        check_choice("kind", kind, ("heatmap", "map"))
-        if kind == "map":
-            return super().plot(ax=ax, **kwargs)
         mats = list(self.P)
         counts = list(self.T)
         titles = [f"Neighbours (lag) {lab}" for lab in self.lag_labels]
@@ -274,7 +279,7 @@ class SpatialMarkovResult(Result):
             mats.insert(0, self.classic.P)
             counts.insert(0, self.classic.T)
             titles.insert(0, "All (classic)")
-        return _heatmaps(mats, counts, titles, self.labels, ax=ax, **kwargs)
+        return self._heatmap_or_map(ax, kind, mats, counts, titles, **kwargs)
 
     def _style(self):
         return self.classic._style()

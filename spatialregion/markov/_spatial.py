@@ -14,10 +14,9 @@ from .._validation import check_choice, describe_rows
 from ..errors import AlignmentError, InputError, SpatialRegionWarning
 from ._chain import (
     EmptyPolicy,
+    _long_run,
     chi2_test,
-    first_passage_times,
     homogeneity,
-    steady_state,
     transition_counts,
     transition_probabilities,
 )
@@ -151,10 +150,7 @@ def spatial_markov(
             SpatialRegionWarning,
             stacklevel=2,
         )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        ss = np.vstack([steady_state(t, empty) for t in T])
-        fp = np.stack([first_passage_times(t, empty) for t in T])
+    ss, fp = _long_run(T, empty)
     tests = [chi2_test(T[l], classic.T) for l in range(m_eff)]
     chi = pd.DataFrame(tests, columns=["chi2", "p", "dof"], index=pd.Index(lag_labs, name="lag class"))
     total = float(chi["chi2"].sum())
