@@ -45,7 +45,7 @@ def _tiers(strength: np.ndarray, k: int, tiers: Any) -> np.ndarray:
         if kk <= 1:
             return np.ones(m, dtype=int)
         if tiers == "jenks":
-            from ..maps import fisher_jenks_bins
+            from .._classify import fisher_jenks_bins
 
             v = np.sort(strength)
             if v.size > 3000:  # exact DP is O(k·m²): run it on 3,000 evenly spaced order statistics
