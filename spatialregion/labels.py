@@ -23,6 +23,8 @@ __all__ = [
     "LINK_TIERS",
     "DIRECTIONS",
     "RANK_CLASSES",
+    "MARKOV_CLASSES",
+    "markov_classes",
     "zh",
     "en",
 ]
@@ -158,6 +160,41 @@ RANK_CLASSES: tuple[Label, ...] = (
     Label("in_step", "同步", "In step", "#ffffbf"),
     Label("ahead", "超前", "Ahead", "#1a9850"),
 )
+
+
+#: Level classes of a Markov chain's quantile groups, low → high, by number of classes k.
+MARKOV_CLASSES: dict[int, tuple[Label, ...]] = {
+    3: (
+        Label("low", "低水平", "Low"),
+        Label("medium", "中水平", "Medium"),
+        Label("high", "高水平", "High"),
+    ),
+    4: (
+        Label("low", "低水平", "Low"),
+        Label("medium_low", "中低水平", "Medium-low"),
+        Label("medium_high", "中高水平", "Medium-high"),
+        Label("high", "高水平", "High"),
+    ),
+    5: (
+        Label("low", "低水平", "Low"),
+        Label("medium_low", "中低水平", "Medium-low"),
+        Label("medium", "中等水平", "Medium"),
+        Label("medium_high", "中高水平", "Medium-high"),
+        Label("high", "高水平", "High"),
+    ),
+}
+
+
+def markov_classes(k: int, prefix: str = "C") -> tuple[Label, ...]:
+    """Labels of ``k`` ordered Markov classes, low → high.
+
+    ``k`` = 3, 4 or 5 gives :data:`MARKOV_CLASSES` (低水平 Low … 高水平 High);
+    any other ``k`` falls back to ``C1 … Ck`` (``prefix`` + number as key, Chinese
+    and English label alike).
+    """
+    if k in MARKOV_CLASSES:
+        return MARKOV_CLASSES[k]
+    return tuple(Label(f"{prefix}{c}", f"{prefix}{c}", f"{prefix}{c}") for c in range(1, k + 1))
 
 
 def _lookup(table: tuple[Label, ...], key: str) -> Label:

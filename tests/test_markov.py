@@ -29,6 +29,10 @@ Cases covered
   units leaves T/P unchanged, spatial T sums to the classic T.
 * results: summary tables, to_frame (GeoDataFrame with trajectories),
   to_gpkg, heat-map plots (one panel per lag class); provinces smoke test.
+* class labels: 低水平 … 高水平 with English twins and value ranges for k = 3,
+  4, 5 (rows/columns of the summary table, heat-map row labels with n), the
+  ``C1 … Ck`` / ``L1 … Lm`` fallback for other k, names only for per-period
+  breaks.
 """
 
 from __future__ import annotations
@@ -526,6 +530,39 @@ def test_summary_frame_plot_gpkg(us, tmp_path):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_class_labels_zh_en_with_ranges():
+    import matplotlib.pyplot as plt
+
+    # 3 units x 3 periods; breaks 1, 2, 3 → classes by hand: 0.5, 1 → class 0 (ties go down), 1.5 → 1, 2.5 → 2, 4 → 3
+    y = np.array([[0.5, 1.5, 4.0], [1.0, 2.5, 4.0], [1.5, 1.0, 2.5]])
+    with pytest.warns(SpatialRegionWarning, match="no transitions start in 高水平 High"):
+        r = mk.markov(y, breaks=[1, 2, 3])
+    expected = ("低水平 Low (≤1)", "中低水平 Medium-low (1–2)", "中高水平 Medium-high (2–3)", "高水平 High (>3)")
+    assert r.labels == expected
+    table = r.transition_table()
+    assert tuple(table.index) == expected and tuple(table.columns[1:]) == expected
+    assert "低水平 Low (≤1)" in str(r.summary())
+    ax = r.plot()
+    # origins (periods 1 and 2): class 0 three times (0.5, 1.0, 1.0), class 1 twice (1.5, 1.5), class 2 once (2.5)
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "低水平 Low\n(≤1; n=3)", "中低水平 Medium-low\n(1–2; n=2)", "中高水平 Medium-high\n(2–3; n=1)", "高水平 High\n(>3; n=0)",
+    ]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["低水平", "中低水平", "中高水平", "高水平"]
+    plt.close("all")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SpatialRegionWarning)  # empty top classes, as above
+        assert mk.markov(y, breaks=[1, 3]).labels == ("低水平 Low (≤1)", "中水平 Medium (1–3)", "高水平 High (>3)")
+        assert mk.markov(y, breaks=[1, 2, 3, 3.5]).labels[2] == "中等水平 Medium (2–3)"
+        six = ("C1 (≤1)", "C2 (1–2)", "C3 (2–3)", "C4 (3–3.5)", "C5 (3.5–3.8)", "C6 (>3.8)")
+        assert mk.markov(y, breaks=[1, 2, 3, 3.5, 3.8]).labels == six
+    assert mk.markov(y, breaks=[[1, 2], [1, 2], [1, 2]]).labels == ("低水平 Low", "中水平 Medium", "高水平 High")
+    rng = np.random.default_rng(1)
+    panel = rng.normal(size=(48, 4))
+    sm = mk.spatial_markov(panel, libpysal.weights.lat2W(6, 8), k=3, m=2)
+    assert sm.labels[0].startswith("低水平 Low (≤") and sm.lag_labels[0].startswith("L1 (≤")
+    assert tuple(sm.transition_table().index.get_level_values("lag class").unique()) == sm.lag_labels
 
 
 def test_provinces_ai_index(provinces_queen):

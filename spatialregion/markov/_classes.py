@@ -17,6 +17,7 @@ from ..errors import (
     MissingValueError,
     SpatialRegionWarning,
 )
+from ..labels import markov_classes
 
 
 @dataclass(frozen=True)
@@ -189,8 +190,14 @@ def _check_breaks(b: np.ndarray, what: str) -> None:
 
 
 def _class_labels(breaks: np.ndarray, k: int, prefix: str = "C") -> tuple[str, ...]:
+    """Class labels from :func:`spatialregion.labels.markov_classes` with the value range of pooled breaks.
+
+    E.g. ``"低水平 Low (≤0.52)"``, ``"中低水平 Medium-low (0.52–0.71)"``; ``k`` without
+    named levels gives ``"C1 (≤0.52)"`` (``prefix`` + number); per-period breaks give names only.
+    """
+    names = [lab.zh if lab.zh == lab.en else f"{lab.zh} {lab.en}" for lab in markov_classes(k, prefix)]
     if breaks.ndim != 1:
-        return tuple(f"{prefix}{c + 1}" for c in range(k))
+        return tuple(names)
     f = "{:.4g}".format
     out = []
     for c in range(k):
@@ -200,7 +207,7 @@ def _class_labels(breaks: np.ndarray, k: int, prefix: str = "C") -> tuple[str, .
             rng = f">{f(breaks[-1])}"
         else:
             rng = f"{f(breaks[c - 1])}–{f(breaks[c])}"
-        out.append(f"{prefix}{c + 1} ({rng})")
+        out.append(f"{names[c]} ({rng})")
     return tuple(out)
 
 
