@@ -74,7 +74,9 @@ def markov(
         ``y`` already holds states (integer codes 0 … k-1 when ``labels`` is
         given, else any values, sorted).
     labels : sequence of str, optional
-        Class labels for tables and plots.
+        Class labels for tables and plots.  Default: the level names of
+        :func:`spatialregion.labels.markov_classes` with each class's value range,
+        e.g. ``"低水平 Low (≤0.52)"`` (``"C1 (≤0.52)"`` … for k other than 3–5).
     empty : {"restrict", "absorbing"}
         Long-run measures with classes never left (module docstring).
 
