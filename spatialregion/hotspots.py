@@ -103,36 +103,8 @@ __all__ = [
 ALTERNATIVES = ("two-sided", "greater", "less", "directed")
 _LEVELS = (0.10, 0.05, 0.01)
 
-# ---------------------------------------------------------------------------
-# labels not (yet) in spatialregion.labels — TODO(lead): move to labels.py
-# ---------------------------------------------------------------------------
-_L = _labels.Label
-NO_NEIGHBOURS = getattr(_labels, "NO_NEIGHBOURS", _L("no_neighbours", "无邻接单元", "No neighbours", "#bdbdbd"))
-
-#: ArcGIS Emerging Hot Spot Analysis patterns (17), hot then cold, "no pattern" last.
-EMERGING_PATTERNS: tuple[_labels.Label, ...] = getattr(
-    _labels,
-    "EMERGING_PATTERNS",
-    (
-        _L("new_hot", "新增热点", "New hot spot", "#67000d"),
-        _L("consecutive_hot", "连续热点", "Consecutive hot spot", "#a50f15"),
-        _L("intensifying_hot", "加强热点", "Intensifying hot spot", "#cb181d"),
-        _L("persistent_hot", "持续热点", "Persistent hot spot", "#ef3b2c"),
-        _L("diminishing_hot", "减弱热点", "Diminishing hot spot", "#fb6a4a"),
-        _L("sporadic_hot", "零星热点", "Sporadic hot spot", "#fc9272"),
-        _L("oscillating_hot", "振荡热点", "Oscillating hot spot", "#fcbba1"),
-        _L("historical_hot", "历史热点", "Historical hot spot", "#fee0d2"),
-        _L("new_cold", "新增冷点", "New cold spot", "#08306b"),
-        _L("consecutive_cold", "连续冷点", "Consecutive cold spot", "#08519c"),
-        _L("intensifying_cold", "加强冷点", "Intensifying cold spot", "#2171b5"),
-        _L("persistent_cold", "持续冷点", "Persistent cold spot", "#4292c6"),
-        _L("diminishing_cold", "减弱冷点", "Diminishing cold spot", "#6baed6"),
-        _L("sporadic_cold", "零星冷点", "Sporadic cold spot", "#9ecae1"),
-        _L("oscillating_cold", "振荡冷点", "Oscillating cold spot", "#c6dbef"),
-        _L("historical_cold", "历史冷点", "Historical cold spot", "#deebf7"),
-        _L("no_pattern", "无显著模式", "No pattern detected", "#f0f0f0"),
-    ),
-)
+NO_NEIGHBOURS = _labels.NO_NEIGHBOURS
+EMERGING_PATTERNS = _labels.EMERGING_PATTERNS
 
 
 # ---------------------------------------------------------------------------

@@ -23,6 +23,8 @@ __all__ = [
     "LINK_TIERS",
     "DIRECTIONS",
     "RANK_CLASSES",
+    "NO_NEIGHBOURS",
+    "EMERGING_PATTERNS",
     "MARKOV_CLASSES",
     "markov_classes",
     "zh",
@@ -195,6 +197,31 @@ def markov_classes(k: int, prefix: str = "C") -> tuple[Label, ...]:
     if k in MARKOV_CLASSES:
         return MARKOV_CLASSES[k]
     return tuple(Label(f"{prefix}{c}", f"{prefix}{c}", f"{prefix}{c}") for c in range(1, k + 1))
+
+
+#: Units left without neighbours by the weights (statistics undefined there).
+NO_NEIGHBOURS = Label("no_neighbours", "无邻接单元", "No neighbours", "#bdbdbd")
+
+#: ArcGIS Emerging Hot Spot Analysis patterns (17), hot then cold, "no pattern" last.
+EMERGING_PATTERNS: tuple[Label, ...] = (
+    Label("new_hot", "新增热点", "New hot spot", "#67000d"),
+    Label("consecutive_hot", "连续热点", "Consecutive hot spot", "#a50f15"),
+    Label("intensifying_hot", "加强热点", "Intensifying hot spot", "#cb181d"),
+    Label("persistent_hot", "持续热点", "Persistent hot spot", "#ef3b2c"),
+    Label("diminishing_hot", "减弱热点", "Diminishing hot spot", "#fb6a4a"),
+    Label("sporadic_hot", "零星热点", "Sporadic hot spot", "#fc9272"),
+    Label("oscillating_hot", "振荡热点", "Oscillating hot spot", "#fcbba1"),
+    Label("historical_hot", "历史热点", "Historical hot spot", "#fee0d2"),
+    Label("new_cold", "新增冷点", "New cold spot", "#08306b"),
+    Label("consecutive_cold", "连续冷点", "Consecutive cold spot", "#08519c"),
+    Label("intensifying_cold", "加强冷点", "Intensifying cold spot", "#2171b5"),
+    Label("persistent_cold", "持续冷点", "Persistent cold spot", "#4292c6"),
+    Label("diminishing_cold", "减弱冷点", "Diminishing cold spot", "#6baed6"),
+    Label("sporadic_cold", "零星冷点", "Sporadic cold spot", "#9ecae1"),
+    Label("oscillating_cold", "振荡冷点", "Oscillating cold spot", "#c6dbef"),
+    Label("historical_cold", "历史冷点", "Historical cold spot", "#deebf7"),
+    Label("no_pattern", "无显著模式", "No pattern detected", "#f0f0f0"),
+)
 
 
 def _lookup(table: tuple[Label, ...], key: str) -> Label:
