@@ -181,11 +181,7 @@ class TapioResult(Result):
         from . import export
 
         iv = self.intervals[-1]
-        keys = [lab.key for lab in TAPIO_STATES]
-        return export.categorized(
-            f"state_{iv}", keys, [lab.color for lab in TAPIO_STATES], [f"{lab.zh} {lab.en}" for lab in TAPIO_STATES],
-            title=f"Tapio decoupling state {iv}",
-        )
+        return export.label_style(f"state_{iv}", TAPIO_STATES, title=f"Tapio decoupling state {iv}")
 
 
 def _pair(g: Any, c: Any, data: Any) -> tuple[_mk.Panel, _mk.Panel]:

@@ -466,10 +466,9 @@ class RankConsistencyResult(Result):
     def _style(self):
         from . import export
 
-        present = set(self.frame["class"])
-        cls = [x for x in RANK_CLASSES if x.key in present]
-        return export.categorized("class", [x.key for x in cls], [x.color for x in cls], [x.zh for x in cls],
-                                  title=f"{self.column} vs {self.reference}")
+        return export.label_style(
+            "class", RANK_CLASSES, present=self.frame["class"], bilingual=False, title=f"{self.column} vs {self.reference}"
+        )
 
 
 def rank_consistency(

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
 __all__ = [
+    "label_style",
     "Style",
     "StyleClass",
     "categorized",
@@ -124,6 +125,33 @@ def categorized(
         StyleClass(color=c, label=lab, value=v, size=s) for v, c, lab, s in zip(values, colors, labels, sizes_)
     )
     return Style(column, "categorized", classes, title, geometry, size_column)
+
+
+def label_style(
+    column: str,
+    labels: Sequence[Any],
+    *,
+    present: Any = None,
+    values: Sequence[Any] | None = None,
+    bilingual: bool = True,
+    title: str = "",
+    **kwargs: Any,
+) -> Style:
+    """Categorized :class:`Style` from a table of :class:`spatialregion.labels.Label`.
+
+    Values are the labels' keys (or ``values``, one per label), colours their
+    colours, legend text ``"热点 Hot spot"`` (``bilingual=False``: Chinese only).
+    With ``present`` (the column's values), labels absent from it are left out of
+    the legend.  ``kwargs`` go to :func:`categorized`.
+    """
+    table = list(labels)
+    vals = [lab.key for lab in table] if values is None else list(values)
+    if present is not None:
+        seen = set(present)
+        keep = [i for i, v in enumerate(vals) if v in seen]
+        table, vals = [table[i] for i in keep], [vals[i] for i in keep]
+    text = [f"{lab.zh} {lab.en}" if bilingual else lab.zh for lab in table]
+    return categorized(column, vals, [lab.color for lab in table], text, title=title, **kwargs)
 
 
 def graduated(

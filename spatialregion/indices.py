@@ -798,10 +798,8 @@ class CouplingResult(Result):
     def _style(self):
         from . import export
 
-        present = set(self.klass)
-        cls = [x for x in labels.COUPLING_CLASSES if x.key in present]
-        return export.categorized(
-            "class", [x.key for x in cls], [x.color for x in cls], [x.zh for x in cls], title="耦合协调度 D"
+        return export.label_style(
+            "class", labels.COUPLING_CLASSES, present=self.klass, bilingual=False, title="耦合协调度 D"
         )
 
 

@@ -578,3 +578,12 @@ def test_provinces_ai_index(provinces_queen):
     # pooled quartiles: every class holds 31 (±ties) of the 124 values
     counts = np.bincount(r.classic.classes.ravel(), minlength=4)
     assert counts.sum() == 124 and counts.min() >= 30
+
+
+def test_no_closed_observed_part_falls_back_to_absorbing():
+    # every path ends in class 0, which is never left: restriction would remove all classes
+    counts = np.array([[0, 0, 0], [1, 0, 1], [1, 0, 0]], dtype=float)
+    with pytest.warns(SpatialRegionWarning, match="absorbing"):
+        ss = mk.steady_state(counts)
+    np.testing.assert_allclose(ss, [1.0, 0.0, 0.0])
+    np.testing.assert_allclose(ss, mk.steady_state(counts, empty="absorbing"))

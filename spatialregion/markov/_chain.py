@@ -106,7 +106,15 @@ def _stochastic(counts: np.ndarray, empty: EmptyPolicy) -> tuple[np.ndarray, np.
         idx = np.flatnonzero(keep)
         keep[idx[~ok]] = False
     if not keep.any():
-        return np.zeros((0, 0)), keep
+        # every observed path ends in a class never left: no closed part of the chain was
+        # observed, so fall back to treating the unobserved rows as absorbing (giddy's rule)
+        warnings.warn(
+            "markov: no closed set of observed classes (every path ends in a class never left); "
+            "long-run measures treat the empty classes as absorbing",
+            SpatialRegionWarning,
+            stacklevel=3,
+        )
+        return _stochastic(counts, "absorbing")
     sub = counts[np.ix_(keep, keep)]
     return sub / sub.sum(axis=1, keepdims=True), keep
 
@@ -119,7 +127,9 @@ def steady_state(counts: np.ndarray, empty: EmptyPolicy = "restrict", initial: n
     distribution (transient classes get 0).  With several closed classes the
     limit of ``π₀ Pᵗ`` from ``initial`` (default: the observed shares of
     origins, ``n_i / N``) is returned.  Classes removed by ``empty="restrict"``
-    are NaN (see the module docstring).
+    are NaN (see the module docstring); when restriction would remove every
+    class (all observed paths end in a class never left) the empty classes are
+    treated as absorbing instead, with a warning.
     """
     counts = np.asarray(counts, dtype=float)
     k = counts.shape[0]

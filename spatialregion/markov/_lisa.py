@@ -89,10 +89,8 @@ class LisaMarkovResult(_ChainResult):
         from ..labels import LISA_CLUSTERS
 
         lab = {x.key: x for x in LISA_CLUSTERS}
-        col = f"quadrant_{self.periods[-1]}"
-        return export.categorized(
-            col, list(LISA_STATES), [lab[s].color for s in LISA_STATES], [f"{lab[s].zh} {lab[s].en}" for s in LISA_STATES],
-            title=f"LISA quadrant {self.periods[-1]}",
+        return export.label_style(
+            f"quadrant_{self.periods[-1]}", [lab[s] for s in LISA_STATES], title=f"LISA quadrant {self.periods[-1]}"
         )
 
 

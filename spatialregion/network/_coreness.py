@@ -283,11 +283,4 @@ def _cp_style(**kwargs: Any) -> Style:
     :func:`spatialregion.export.categorized` (e.g. ``geometry="point"``, ``size_column``)."""
     from .. import export
 
-    return export.categorized(
-        "cp_class",
-        [x.key for x in CORE_PERIPHERY],
-        [x.color for x in CORE_PERIPHERY],
-        [f"{x.zh} {x.en}" for x in CORE_PERIPHERY],
-        title="Core–periphery 核心–边缘",
-        **kwargs,
-    )
+    return export.label_style("cp_class", CORE_PERIPHERY, title="Core–periphery 核心–边缘", **kwargs)
