@@ -339,12 +339,7 @@ class GeoDetectorResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit: the response and the stratum of every factor (GeoDataFrame when geometry is known)."""
-        frame = self.strata.copy()
-        if self.geometry is not None:
-            import geopandas as gpd
-
-            return gpd.GeoDataFrame(frame, geometry=self.geometry, crs=getattr(self.geometry, "crs", None))
-        return frame
+        return self._with_geometry(self.strata.copy())
 
     def summary(self) -> Summary:
         fac = self.factor[["q", "p", "strata", "n", "n_excluded", "discretization"]].copy()

@@ -154,12 +154,7 @@ class DriversResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit: y, out-of-fold prediction, residual and block (GeoDataFrame when geometry is known)."""
-        frame = self.predictions.copy()
-        if self.geometry is not None:
-            import geopandas as gpd
-
-            return gpd.GeoDataFrame(frame, geometry=self.geometry, crs=getattr(self.geometry, "crs", None))
-        return frame
+        return self._with_geometry(self.predictions.copy())
 
     def summary(self) -> Summary:
         cv = self.cv.copy()
@@ -440,12 +435,7 @@ class RankConsistencyResult(Result):
     threshold: int
 
     def to_frame(self) -> pd.DataFrame:
-        frame = self.frame.copy()
-        if self.geometry is not None:
-            import geopandas as gpd
-
-            return gpd.GeoDataFrame(frame, geometry=self.geometry, crs=getattr(self.geometry, "crs", None))
-        return frame
+        return self._with_geometry(self.frame.copy())
 
     def summary(self) -> Summary:
         counts = self.frame["class"].value_counts()

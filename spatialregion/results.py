@@ -150,6 +150,14 @@ class Result:
         raise NotImplementedError(f"{type(self).__name__} has no map style")
 
     # -- shared behaviour -------------------------------------------------
+    def _with_geometry(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` as a GeoDataFrame on the units' geometry when it is known (else unchanged)."""
+        if self.geometry is None:
+            return frame
+        import geopandas as gpd
+
+        return gpd.GeoDataFrame(frame, geometry=self.geometry, crs=getattr(self.geometry, "crs", None))
+
     def _geo_frame(self) -> gpd.GeoDataFrame:
         import geopandas as gpd
 
