@@ -19,7 +19,10 @@ from spatialregion import cli
 
 runner = CliRunner()
 
-COMMANDS = ["demo", "hotspots", "markov", "inequality", "ellipse", "index", "coupling", "detector", "gravity", "zoning"]
+COMMANDS = [
+    "demo", "hotspots", "moran", "markov", "decoupling", "inequality", "ellipse",
+    "index", "coupling", "detector", "gravity", "zoning",
+]
 
 
 @pytest.fixture(scope="module")
