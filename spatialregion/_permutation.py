@@ -88,8 +88,65 @@ def _below2(state, m):
     return state, r1, r2
 
 
+_SMALL_K = 8  # neighbour counts with a specialised, fully unrolled kernel
+
+
+def _make_small_unit(K: int):
+    """Permutation loop of one unit with exactly ``K`` neighbours (``K`` a
+    compile-time constant, so LLVM unrolls the draws, the duplicate checks and
+    the sum).  Draws and duplicate rejection are those of the generic path:
+    32-bit Lemire reductions of the low then high half of each SplitMix64
+    output, all ``K`` redrawn when two coincide (exactly uniform over
+    k-subsets).  ``const``: all the unit's weights equal ``wc`` (binary or
+    row-standardised), so the lag is ``wc * sum x`` — no multiply per draw."""
+    H = (K + 1) // 2
+
+    @njit(inline="always", cache=True)
+    def unit(x, ui, state, um, lo, hi, data, a, const, wc, permutations, drawn, keep, sims, ii):
+        cge = 0
+        cle = 0
+        acc1 = 0.0
+        acc2 = 0.0
+        for p in range(permutations):
+            while True:
+                for h in range(H):
+                    state = state + _GOLDEN
+                    z = _mix(state)
+                    drawn[2 * h] = ((z & _LO32) * um) >> _S32
+                    drawn[2 * h + 1] = ((z >> _S32) * um) >> _S32
+                dup = False
+                for t in range(1, K):
+                    d = drawn[t]
+                    for q in range(t):
+                        dup |= drawn[q] == d
+                if not dup:
+                    break
+            acc = 0.0
+            if const:
+                for t in range(K):
+                    r = drawn[t]
+                    acc += x[r + (r >= ui)]  # skip position i itself
+                acc *= wc
+            else:
+                for t in range(K):
+                    r = drawn[t]
+                    acc += data[a + t] * x[r + (r >= ui)]
+            cge += acc >= lo
+            cle += acc <= hi
+            acc1 += acc
+            acc2 += acc * acc
+            if keep:
+                sims[ii, p] = acc
+        return cge, cle, acc1, acc2
+
+    return unit
+
+
+_unit1, _unit2, _unit3, _unit4, _unit5, _unit6, _unit7, _unit8 = (_make_small_unit(K) for K in range(1, _SMALL_K + 1))
+
+
 @njit(nogil=True, cache=True)
-def _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start, stop, keep, sims):
+def _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start, stop, keep, sims, small=True):
     m = stop - start
     n = x.shape[0]
     ge = np.zeros(m, dtype=np.int64)
@@ -97,10 +154,12 @@ def _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start
     s1 = np.zeros(m, dtype=np.float64)
     s2 = np.zeros(m, dtype=np.float64)
     pool_n = n - 1
+    um = np.uint64(max(pool_n, 0))
     kmax = 1
     for ii in range(m):
         kmax = max(kmax, indptr[start + ii + 1] - indptr[start + ii])
-    drawn = np.empty(kmax, dtype=np.int64)
+    drawn = np.empty(kmax + 1, dtype=np.int64)
+    udrawn = np.empty(_SMALL_K + 1, dtype=np.uint64)
     for ii in range(m):
         i = start + ii
         a = indptr[i]
@@ -108,6 +167,38 @@ def _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start
         if k == 0 or k > pool_n:
             continue
         state = _mix(seed ^ (np.uint64(i + 1) * _GOLDEN))
+        o = obs[i]
+        t_i = tol[i]
+        if small and k <= _SMALL_K and k * (k - 1) <= 0.2 * pool_n:
+            # fast path: unrolled kernel for this k (same draws as mode 0 below)
+            wc = data[a]
+            const = True
+            for t in range(1, k):
+                const &= data[a + t] == wc
+            ui = np.uint64(i)
+            lo = o - t_i
+            hi = o + t_i
+            if k == 4:
+                res = _unit4(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+            elif k == 3:
+                res = _unit3(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+            elif k == 2:
+                res = _unit2(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+            elif k == 1:
+                res = _unit1(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+            elif k == 5:
+                res = _unit5(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+            elif k == 6:
+                res = _unit6(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+            elif k == 7:
+                res = _unit7(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+            else:
+                res = _unit8(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+            ge[ii] = res[0]
+            le[ii] = res[1]
+            s1[ii] = res[2]
+            s2[ii] = res[3]
+            continue
         # 0: draw all k, redraw on a duplicate (P(dup) < ~10 %, k small)
         # 1: hash-set rejection (large k, large n); 2: partial Fisher-Yates
         if k * (k - 1) > 0.2 * pool_n:
@@ -122,8 +213,6 @@ def _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start
                 tsize *= 2
         table = np.full(tsize, -1, dtype=np.int64)
         pool = np.arange(pool_n if mode == 2 else 1, dtype=np.int64)
-        o = obs[i]
-        t_i = tol[i]
         cge = 0
         cle = 0
         acc1 = 0.0
@@ -134,8 +223,7 @@ def _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start
                     for t in range(0, k, 2):
                         state, r, r2 = _below2(state, pool_n)
                         drawn[t] = r
-                        if t + 1 < k:
-                            drawn[t + 1] = r2
+                        drawn[t + 1] = r2
                     dup = 0
                     for t in range(1, k):
                         for q in range(t):
