@@ -25,6 +25,14 @@ Design
   rare (``k_i(k_i-1) <= 0.2 (n-1)``, ``k_i <= 32``; branch-free checks), an
   open-addressing hash set for larger ``k_i``, and a partial Fisher–Yates
   shuffle when duplicates would be frequent (small ``n``).
+* Fast path for ``k_i <= 8`` (contiguity, lattices, small kNN): one loop
+  compiled per ``k`` (draws, duplicate checks and sum unrolled), the same
+  draws as the generic path, positions drawn and prefetched 8 permutations
+  ahead of the sum (the gathers are random over all ``n`` values and would
+  otherwise wait on cache misses one by one), and no multiply per draw when a
+  unit's weights are all equal (binary, row-standardised).  About 4x faster
+  than the generic loop; compiling it takes ~20 s once (numba's on-disk cache
+  makes later processes load it in well under a second).
 
 Counting convention
 -------------------
@@ -43,7 +51,10 @@ generators. *OOPSLA '14*.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+import llvmlite.ir as ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 __all__ = ["conditional_lag_counts", "seed_base", "pseudo_p"]
 
@@ -89,6 +100,28 @@ def _below2(state, m):
 
 
 _SMALL_K = 8  # neighbour counts with a specialised, fully unrolled kernel
+_AHEAD = 8  # permutations drawn (and their values prefetched) ahead of the sum
+
+
+@intrinsic
+def _prefetch(typingctx, arr, idx):
+    """Prefetch ``arr[idx]`` into the cache (``llvm.prefetch``, read, high
+    locality); the draws are random over all ``n`` values, so the gathers
+    would otherwise wait on L2/L3 misses one after another."""
+    sig = types.void(arr, idx)
+
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]], wraparound=False)
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0i8")
+        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return sig, codegen
 
 
 def _make_small_unit(K: int):
@@ -97,47 +130,82 @@ def _make_small_unit(K: int):
     the sum).  Draws and duplicate rejection are those of the generic path:
     32-bit Lemire reductions of the low then high half of each SplitMix64
     output, all ``K`` redrawn when two coincide (exactly uniform over
-    k-subsets).  ``const``: all the unit's weights equal ``wc`` (binary or
-    row-standardised), so the lag is ``wc * sum x`` — no multiply per draw."""
+    k-subsets).  The positions of permutation ``p`` are drawn and prefetched
+    ``_AHEAD`` permutations before its lag is summed (a ring of draws), which
+    keeps several cache misses in flight.  ``const``: all the unit's weights
+    equal ``wc`` (binary or row-standardised), so the lag is ``wc * sum x`` —
+    no multiply per draw."""
     H = (K + 1) // 2
+    S = 2 * H  # ring stride
 
-    @njit(inline="always", cache=True)
-    def unit(x, ui, state, um, lo, hi, data, a, const, wc, permutations, drawn, keep, sims, ii):
-        cge = 0
-        cle = 0
-        acc1 = 0.0
-        acc2 = 0.0
-        for p in range(permutations):
-            while True:
-                for h in range(H):
-                    state = state + _GOLDEN
-                    z = _mix(state)
-                    drawn[2 * h] = ((z & _LO32) * um) >> _S32
-                    drawn[2 * h + 1] = ((z >> _S32) * um) >> _S32
-                dup = False
-                for t in range(1, K):
-                    d = drawn[t]
-                    for q in range(t):
-                        dup |= drawn[q] == d
-                if not dup:
-                    break
-            acc = 0.0
-            if const:
-                for t in range(K):
-                    r = drawn[t]
-                    acc += x[r + (r >= ui)]  # skip position i itself
-                acc *= wc
-            else:
-                for t in range(K):
-                    r = drawn[t]
-                    acc += data[a + t] * x[r + (r >= ui)]
-            cge += acc >= lo
-            cle += acc <= hi
-            acc1 += acc
-            acc2 += acc * acc
-            if keep:
-                sims[ii, p] = acc
-        return cge, cle, acc1, acc2
+    @njit(inline="always")
+    def fill(x, ui, state, um, ring, slot):
+        while True:
+            for h in range(H):
+                state = state + _GOLDEN
+                z = _mix(state)
+                ring[slot + 2 * h] = ((z & _LO32) * um) >> _S32
+                ring[slot + 2 * h + 1] = ((z >> _S32) * um) >> _S32
+            dup = False
+            for t in range(1, K):
+                d = ring[slot + t]
+                for q in range(t):
+                    dup |= ring[slot + q] == d
+            if not dup:
+                break
+        for t in range(K):
+            r = ring[slot + t]
+            r = r + np.uint64(r >= ui)  # skip position i itself
+            ring[slot + t] = r
+            _prefetch(x, r)
+        return state
+
+    @njit(inline="always")
+    def lag_const(x, data, a, wc, ring, slot):
+        acc = 0.0
+        for t in range(K):
+            acc += x[ring[slot + t]]
+        return acc * wc
+
+    @njit(inline="always")
+    def lag_weighted(x, data, a, wc, ring, slot):
+        acc = 0.0
+        for t in range(K):
+            acc += data[a + t] * x[ring[slot + t]]
+        return acc
+
+    def make_loop(lag):
+        @njit(nogil=True)
+        def loop(x, ui, state, um, lo, hi, data, a, wc, permutations, ring, keep, sims, ii):
+            cge = 0
+            cle = 0
+            acc1 = 0.0
+            acc2 = 0.0
+            for p in range(permutations + _AHEAD):
+                # draw permutation p (while < permutations), sum p - _AHEAD
+                slot = (p % _AHEAD) * S
+                if p >= _AHEAD:
+                    acc = lag(x, data, a, wc, ring, slot)
+                    cge += acc >= lo
+                    cle += acc <= hi
+                    acc1 += acc
+                    acc2 += acc * acc
+                    if keep:
+                        sims[ii, p - _AHEAD] = acc
+                if p < permutations:
+                    state = fill(x, ui, state, um, ring, slot)
+            return cge, cle, acc1, acc2
+
+        return loop
+
+    loop_const = make_loop(lag_const)
+    loop_weighted = make_loop(lag_weighted)
+
+    @njit(nogil=True)
+    def unit(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii):
+        if const:  # separate loops: LLVM does not hoist this test out by itself
+            return loop_const(x, ui, state, um, lo, hi, data, a, wc, permutations, ring, keep, sims, ii)
+        return loop_weighted(x, ui, state, um, lo, hi, data, a, wc, permutations, ring, keep, sims, ii)
 
     return unit
 
@@ -147,6 +215,9 @@ _unit1, _unit2, _unit3, _unit4, _unit5, _unit6, _unit7, _unit8 = (_make_small_un
 
 @njit(nogil=True, cache=True)
 def _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start, stop, keep, sims, small=True):
+    """Tail counts and moments of the simulated lags of units ``start:stop``
+    (``sims`` receives them when ``keep``); ``small=False`` forces the generic
+    path (for testing: both paths make the same draws)."""
     m = stop - start
     n = x.shape[0]
     ge = np.zeros(m, dtype=np.int64)
@@ -159,7 +230,7 @@ def _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start
     for ii in range(m):
         kmax = max(kmax, indptr[start + ii + 1] - indptr[start + ii])
     drawn = np.empty(kmax + 1, dtype=np.int64)
-    udrawn = np.empty(_SMALL_K + 1, dtype=np.uint64)
+    ring = np.empty(_AHEAD * (_SMALL_K + 1), dtype=np.uint64)
     for ii in range(m):
         i = start + ii
         a = indptr[i]
@@ -179,21 +250,21 @@ def _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start
             lo = o - t_i
             hi = o + t_i
             if k == 4:
-                res = _unit4(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+                res = _unit4(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
             elif k == 3:
-                res = _unit3(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+                res = _unit3(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
             elif k == 2:
-                res = _unit2(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+                res = _unit2(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
             elif k == 1:
-                res = _unit1(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+                res = _unit1(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
             elif k == 5:
-                res = _unit5(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+                res = _unit5(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
             elif k == 6:
-                res = _unit6(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+                res = _unit6(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
             elif k == 7:
-                res = _unit7(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+                res = _unit7(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
             else:
-                res = _unit8(x, ui, state, um, lo, hi, data, a, const, wc, permutations, udrawn, keep, sims, ii)
+                res = _unit8(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
             ge[ii] = res[0]
             le[ii] = res[1]
             s1[ii] = res[2]
