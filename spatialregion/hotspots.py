@@ -217,14 +217,14 @@ def gi_bins(z: np.ndarray, p_two_sided: np.ndarray, fdr: bool = False) -> np.nda
 
 
 def natural_breaks(z: np.ndarray, k: int = 5, max_sample: int = 1000) -> np.ndarray:
-    """Jenks natural breaks (exact Fisher–Jenks via mapclassify) of finite ``z``.
+    """Jenks natural breaks (exact Fisher–Jenks, identical to ``mapclassify.FisherJenks``) of finite ``z``.
 
     Returns the ``k - 1`` interior cut points.  Above ``max_sample`` values
     the optimisation runs on ``max_sample`` evenly spaced order statistics
     (min and max included; deterministic) because the exact algorithm is
     O(k n^2).
     """
-    import mapclassify
+    from ._classify import fisher_jenks_bins
 
     v = np.sort(np.asarray(z, dtype=float)[np.isfinite(z)])
     if np.unique(v).size < k:
@@ -233,8 +233,7 @@ def natural_breaks(z: np.ndarray, k: int = 5, max_sample: int = 1000) -> np.ndar
         )
     if v.size > max_sample:
         v = v[np.round(np.linspace(0, v.size - 1, max_sample)).astype(np.int64)]
-    fj = mapclassify.FisherJenks(v, k=k)
-    return np.asarray(fj.bins[:-1], dtype=float)
+    return np.asarray(fisher_jenks_bins(v, k)[:-1], dtype=float)
 
 
 def classify_z(z: np.ndarray, cuts: Sequence[float]) -> np.ndarray:
