@@ -275,7 +275,8 @@ class ChangeResult(Result):
         c = self.cube
         total = c.sum(axis=(1, 2))
         stable = np.trace(c, axis1=1, axis2=2)
-        data: dict[str, Any] = {"unit_km2": total, "stable_km2": stable, "changed_km2": total - stable}
+        # total − stable can come out as −1e-16 km² from rounding: an area is never negative
+        data: dict[str, Any] = {"unit_km2": total, "stable_km2": stable, "changed_km2": np.maximum(total - stable, 0.0)}
         data["changed_share"] = data["changed_km2"] / total
         for k, cls in enumerate(self.classes):
             gain = c[:, :, k].sum(axis=1) - c[:, k, k]
