@@ -60,13 +60,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, special
+from scipy import sparse
 
 from . import labels as _labels
-from ._permutation import conditional_lag_counts, local_weights, pseudo_p
-from ._validation import check_choice, check_not_constant, column_values, rng_from_seed
+from ._permutation import conditional_lag_counts, pseudo_p
+from ._validation import check_choice, rng_from_seed
 from .errors import InputError
-from .hotspots import ALTERNATIVES, NO_NEIGHBOURS, _default_weights, _frame_geo, _geometry_of, _label_cols, _p_from_z
+from .hotspots import NO_NEIGHBOURS, _frame_geo, _local_input, _geometry_of, _label_cols, _p_from_z
 from .results import Result, Summary, SummaryTable
 
 __all__ = ["MoranResult", "LocalMoranResult", "moran", "local_moran", "transform_weights", "moran_moments"]
@@ -226,14 +226,7 @@ def moran(
     from .hotspots import _check_common
 
     transform = _check_common(transform, alternative, permutations)
-    x, index = column_values(data, column)
-    if x.ndim != 1:
-        raise InputError("moran analyses one column")
-    if x.size < 4:
-        raise InputError(f"Moran's I under randomisation needs at least 4 units, got {x.size}")
-    check_not_constant(x, column or "values")
-    weights = _default_weights(data, weights)
-    A, info = local_weights(weights, index)
+    x, index, A, info = _local_input(data, column, weights, what="Moran's I (randomisation moments)", min_n=4)
     Wt = transform_weights(A, transform)
     if Wt.nnz == 0:
         raise InputError("the weights have no links; Moran's I is undefined")
@@ -433,14 +426,7 @@ def local_moran(
         raise InputError("inference='permutation' needs permutations > 0 (e.g. 999)")
     if not 0 < alpha < 1:
         raise InputError(f"alpha must be in (0, 1), got {alpha!r}")
-    x, index = column_values(data, column)
-    if x.ndim != 1:
-        raise InputError("local_moran analyses one column")
-    if x.size < 3:
-        raise InputError(f"local Moran needs at least 3 units, got {x.size}")
-    check_not_constant(x, column or "values")
-    weights = _default_weights(data, weights)
-    A, info = local_weights(weights, index)
+    x, index, A, info = _local_input(data, column, weights, what="local Moran", min_n=3)
     Wt = transform_weights(A, transform)
     n = x.size
     z = (x - x.mean()) / x.std()

@@ -471,6 +471,24 @@ def _factor_strata(
     return d.codes, d, f"{d.method}, k={d.k}"
 
 
+def _response_and_factors(data: Any, y: str, factors: Any) -> list[str]:
+    """Validate a response column and factor columns of ``data``; return the factor list."""
+    if not isinstance(data, pd.DataFrame):
+        raise InputError("data must be a DataFrame or GeoDataFrame with the response and factor columns")
+    factors = [factors] if isinstance(factors, str) else list(factors)
+    if not factors:
+        raise InputError("factors is empty; pass at least one factor column")
+    missing = [c for c in [y, *factors] if c not in data.columns]
+    if missing:
+        raise InputError(f"column(s) {missing} not in the data; available: {list(data.columns)[:20]}")
+    if y in factors:
+        raise InputError(f"the response {y!r} is also listed as a factor")
+    if len(set(factors)) != len(factors):
+        raise InputError(f"factors has duplicates: {factors}")
+    check_unique_ids(data.index, "data index")
+    return factors
+
+
 def geodetector(
     data: pd.DataFrame,
     y: str,
@@ -525,19 +543,7 @@ def geodetector(
     """
     check_choice("singletons", singletons, ("drop", "keep", "raise"))
     check_choice("alternative", alternative, ("two-sided", "greater"))
-    if not isinstance(data, pd.DataFrame):
-        raise InputError("data must be a DataFrame or GeoDataFrame with the response and factor columns")
-    factors = [factors] if isinstance(factors, str) else list(factors)
-    if not factors:
-        raise InputError("factors is empty; pass at least one factor column")
-    missing = [c for c in [y, *factors] if c not in data.columns]
-    if missing:
-        raise InputError(f"column(s) {missing} not in the data; available: {list(data.columns)[:20]}")
-    if y in factors:
-        raise InputError(f"the response {y!r} is also listed as a factor")
-    if len(set(factors)) != len(factors):
-        raise InputError(f"factors has duplicates: {factors}")
-    check_unique_ids(data.index, "data index")
+    factors = _response_and_factors(data, y, factors)
     yv = finite_array(data[y].to_numpy(dtype=float, na_value=np.nan), y, list(data.index))
     check_not_constant(yv, f"response {y!r}")
     if isinstance(discretize, Mapping):

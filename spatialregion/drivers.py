@@ -46,6 +46,7 @@ import pandas as pd
 from scipy import stats
 
 from ._validation import check_unique_ids, describe_rows, finite_array, rng_from_seed
+from .detector import _response_and_factors
 from .errors import ConstantError, InputError, MissingValueError
 from .labels import RANK_CLASSES
 from .results import Result, Summary, SummaryTable
@@ -284,17 +285,7 @@ def random_forest_drivers(
     from sklearn.inspection import partial_dependence
     from sklearn.model_selection import GroupKFold
 
-    if not isinstance(data, pd.DataFrame):
-        raise InputError("data must be a DataFrame or GeoDataFrame with the response and factor columns")
-    factors = [factors] if isinstance(factors, str) else list(factors)
-    if not factors:
-        raise InputError("factors is empty; pass at least one factor column")
-    missing = [c for c in [y, *factors] if c not in data.columns]
-    if missing:
-        raise InputError(f"column(s) {missing} not in the data; available: {list(data.columns)[:20]}")
-    if y in factors:
-        raise InputError(f"the response {y!r} is also listed as a factor")
-    check_unique_ids(data.index, "data index")
+    factors = _response_and_factors(data, y, factors)
     for name, val in (("n_estimators", n_estimators), ("permutations", permutations), ("grid_resolution", grid_resolution)):
         if not isinstance(val, (int, np.integer)) or val < 1:
             raise InputError(f"{name}={val!r} must be a positive integer")

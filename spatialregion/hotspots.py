@@ -476,6 +476,20 @@ def _geometry_of(data: Any) -> Any:
     return data.geometry if isinstance(data, gpd.GeoDataFrame) else None
 
 
+def _local_input(data: Any, column: Any, weights: Any, *, what: str, min_n: int, hint: str = "") -> tuple:
+    """Shared input stage of Gi, Moran and local Moran: one finite, non-constant
+    column of at least ``min_n`` units and its off-diagonal weights aligned by id.
+    Returns ``(x, index, csr, weights description)``."""
+    x, index = column_values(data, column)
+    if x.ndim != 1:
+        raise InputError(f"{what} analyses one column{hint}")
+    if x.size < min_n:
+        raise InputError(f"{what} needs at least {min_n} units, got {x.size}")
+    check_not_constant(x, column or "values")
+    A, info = local_weights(_default_weights(data, weights), index)
+    return x, index, A, info
+
+
 def _check_common(transform: str, alternative: str, permutations: int) -> str:
     transform = str(transform).upper()
     check_choice("transform", transform, ("B", "R"))
@@ -554,14 +568,9 @@ def getis_ord(
     if inference == "permutation" and permutations == 0:
         raise InputError("inference='permutation' needs permutations > 0 (e.g. permutations=999)")
     breaks = _check_breaks(breaks)
-    x, index = column_values(data, column)
-    if x.ndim != 1:
-        raise InputError("getis_ord analyses one column; for a panel use emerging_hotspots()")
-    if x.size < 3:
-        raise InputError(f"Getis-Ord needs at least 3 units, got {x.size}")
-    check_not_constant(x, column or "values")
-    weights = _default_weights(data, weights)
-    A, info = local_weights(weights, index)
+    x, index, A, info = _local_input(
+        data, column, weights, what="Getis-Ord", min_n=3, hint="; for a panel use emerging_hotspots()"
+    )
     out = gi_z(A, x, star=bool(star), transform=transform)
     z = out["z"]
     k = out["k"]

@@ -203,14 +203,9 @@ def _as_table(data: Any, columns: Sequence[str] | None, period: str | None, id_c
         arr = finite_array(data, "data", ndim=2)
         data = pd.DataFrame(arr, columns=[f"x{j + 1}" for j in range(arr.shape[1])])
     check_unique_ids(data.index, "data index")
-    geometry = None
-    try:
-        import geopandas as gpd
+    import geopandas as gpd
 
-        if isinstance(data, gpd.GeoDataFrame):
-            geometry = data.geometry
-    except ImportError:  # pragma: no cover
-        pass
+    geometry = data.geometry if isinstance(data, gpd.GeoDataFrame) else None
 
     if isinstance(data.columns, pd.MultiIndex):
         if id_column is not None:

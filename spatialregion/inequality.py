@@ -738,13 +738,10 @@ class InequalityPanel(Result):
 
 
 def _use_cjk() -> None:
-    """Register the CJK font for figure text (no-op if the maps module lacks it)."""
-    try:
-        from . import maps
+    """Register the CJK font for figure text."""
+    from . import maps
 
-        maps.use_cjk_font()
-    except (ImportError, AttributeError):  # pragma: no cover - maps not available yet
-        pass
+    maps.use_cjk_font()
 
 
 # ---------------------------------------------------------------------------

@@ -32,12 +32,9 @@ def _heatmaps(
     """Annotated heat maps of transition matrices, one panel each (readable in greyscale print)."""
     import matplotlib.pyplot as plt
 
-    try:
-        from ..maps import use_cjk_font
+    from ..maps import use_cjk_font
 
-        use_cjk_font()
-    except (ImportError, AttributeError):  # maps helper not available: plain fonts
-        pass
+    use_cjk_font()
     npan = len(mats)
     if ax is None:
         ncol = npan if npan <= 3 else (2 if npan == 4 else 3)
