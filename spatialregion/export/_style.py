@@ -1,0 +1,243 @@
+"""Styles (classes, colours, labels) shared by maps and QGIS export, and the
+class/size helpers both use."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, MissingValueError
+
+
+@dataclass(frozen=True)
+class StyleClass:
+    """One legend entry.
+
+    For a categorized style ``value`` is the category; for a graduated style
+    ``lower``/``upper`` bound the class (``lower < x <= upper``; the first class
+    also includes ``lower``).  ``size`` (optional, millimetres) is the line
+    width or marker diameter of the class; when ``None`` a default is used
+    (see :func:`symbol_sizes`).
+    """
+
+    color: str
+    label: str
+    value: Any = None
+    lower: float | None = None
+    upper: float | None = None
+    size: float | None = None
+
+
+@dataclass(frozen=True)
+class Style:
+    """Classes, colours and labels of one column of a layer.
+
+    Attributes
+    ----------
+    column : str
+        The attribute the renderer classifies.
+    kind : {"categorized", "graduated"}
+        QGIS renderer type.
+    classes : tuple of StyleClass
+        Legend entries, in legend order.
+    title : str
+        Legend title.
+    geometry : {"polygon", "line", "point"}
+        Symbol type.
+    size_column : str or None
+        For lines/points: attribute that scales width/size (optional).
+    """
+
+    column: str
+    kind: Literal["categorized", "graduated"]
+    classes: tuple[StyleClass, ...]
+    title: str = ""
+    geometry: Literal["polygon", "line", "point"] = "polygon"
+    size_column: str | None = None
+
+
+def categorized(
+    column: str,
+    values: Sequence[Any],
+    colors: Sequence[str],
+    labels: Sequence[str] | None = None,
+    *,
+    title: str = "",
+    geometry: Literal["polygon", "line", "point"] = "polygon",
+    size_column: str | None = None,
+    sizes: Sequence[float] | None = None,
+) -> Style:
+    """Build a categorized :class:`Style` (one class per value).
+
+    ``sizes`` (optional, mm) gives each class its own line width / marker size.
+    """
+    labels = [str(v) for v in values] if labels is None else list(labels)
+    if not (len(values) == len(colors) == len(labels)):
+        raise ValueError("values, colors and labels must have the same length")
+    sizes_ = _check_sizes(sizes, len(values))
+    classes = tuple(
+        StyleClass(color=c, label=lab, value=v, size=s) for v, c, lab, s in zip(values, colors, labels, sizes_)
+    )
+    return Style(column, "categorized", classes, title, geometry, size_column)
+
+
+def label_style(
+    column: str,
+    labels: Sequence[Any],
+    *,
+    present: Any = None,
+    values: Sequence[Any] | None = None,
+    bilingual: bool = True,
+    title: str = "",
+    **kwargs: Any,
+) -> Style:
+    """Categorized :class:`Style` from a table of :class:`spatialregion.labels.Label`.
+
+    Values are the labels' keys (or ``values``, one per label), colours their
+    colours, legend text ``"热点 Hot spot"`` (``bilingual=False``: Chinese only).
+    With ``present`` (the column's values), labels absent from it are left out of
+    the legend.  ``kwargs`` go to :func:`categorized`.
+    """
+    table = list(labels)
+    vals = [lab.key for lab in table] if values is None else list(values)
+    if present is not None:
+        seen = set(present)
+        keep = [i for i, v in enumerate(vals) if v in seen]
+        table, vals = [table[i] for i in keep], [vals[i] for i in keep]
+    text = [f"{lab.zh} {lab.en}" if bilingual else lab.zh for lab in table]
+    return categorized(column, vals, [lab.color for lab in table], text, title=title, **kwargs)
+
+
+def graduated(
+    column: str,
+    breaks: Sequence[float],
+    colors: Sequence[str],
+    labels: Sequence[str] | None = None,
+    *,
+    title: str = "",
+    geometry: Literal["polygon", "line", "point"] = "polygon",
+    size_column: str | None = None,
+    sizes: Sequence[float] | None = None,
+) -> Style:
+    """Build a graduated :class:`Style` from ``k + 1`` class edges and ``k`` colours.
+
+    ``sizes`` (optional, mm) gives each class its own line width / marker size;
+    by default lines and points grow with the class (:func:`symbol_sizes`).
+    """
+    edges = [float(b) for b in breaks]
+    k = len(edges) - 1
+    if k < 1 or len(colors) != k:
+        raise ValueError("graduated style needs k + 1 breaks and k colours")
+    if any(hi < lo for lo, hi in zip(edges[:-1], edges[1:])):
+        raise InputError(f"breaks must be increasing, got {edges}")
+    if labels is None:
+        labels = [f"{lo:.4g} – {hi:.4g}" for lo, hi in zip(edges[:-1], edges[1:])]
+    sizes_ = _check_sizes(sizes, k)
+    classes = tuple(
+        StyleClass(color=c, label=lab, lower=lo, upper=hi, size=s)
+        for c, lab, lo, hi, s in zip(colors, labels, edges[:-1], edges[1:], sizes_)
+    )
+    return Style(column, "graduated", classes, title, geometry, size_column)
+
+
+def _check_sizes(sizes: Sequence[float] | None, k: int) -> list[float | None]:
+    if sizes is None:
+        return [None] * k
+    out = [float(s) for s in sizes]
+    if len(out) != k or any(not np.isfinite(s) or s <= 0 for s in out):
+        raise InputError(f"sizes must be {k} positive numbers (mm), got {list(sizes)}")
+    return out
+
+
+# ---------------------------------------------------------------------------
+# shared helpers for maps and QGIS
+# ---------------------------------------------------------------------------
+
+#: default symbol sizes in millimetres (QGIS units; maps convert to points)
+POLYGON_OUTLINE_MM = 0.26
+LINE_WIDTH_MM = 0.6
+LINE_WIDTH_RANGE_MM = (0.25, 1.5)
+MARKER_SIZE_MM = 2.5
+MARKER_SIZE_RANGE_MM = (1.5, 4.5)
+
+
+def symbol_sizes(style: Style) -> np.ndarray:
+    """Line width / marker diameter of each class of ``style``, in millimetres.
+
+    ``StyleClass.size`` when set; otherwise a constant for categorized styles
+    and a linear ramp (thin → thick, small → large) for graduated lines and
+    points, so that a flow map's strongest class is drawn widest.  Polygons:
+    the outline width.
+    """
+    k = len(style.classes)
+    if style.geometry == "polygon":
+        default = np.full(k, POLYGON_OUTLINE_MM)
+    else:
+        const, (lo, hi) = (
+            (LINE_WIDTH_MM, LINE_WIDTH_RANGE_MM) if style.geometry == "line" else (MARKER_SIZE_MM, MARKER_SIZE_RANGE_MM)
+        )
+        default = np.linspace(lo, hi, k) if style.kind == "graduated" and k > 1 else np.full(k, const)
+    return np.array([c.size if c.size is not None else d for c, d in zip(style.classes, default)], dtype=float)
+
+
+def class_codes(style: Style, values: Any, index: Sequence[Any] | None = None) -> np.ndarray:
+    """Class number (0 … k−1, legend order) of each value under ``style``.
+
+    Categorized: the class whose ``value`` equals the value (numbers compare
+    numerically, ``1 == 1.0``).  Graduated: ``lower < x <= upper``, the first
+    class also including its lower edge (QGIS's rule: the first matching range
+    in legend order).  Raises :class:`MissingValueError` for missing values and
+    :class:`InputError` for values that fall in no class, naming the rows
+    (``index`` labels when given).
+    """
+    vals = pd.Series(values).reset_index(drop=True)
+    labels = list(index) if index is not None else list(range(len(vals)))
+    missing = vals.isna().to_numpy()
+    if missing.any():
+        from .._validation import describe_rows
+
+        rows = [labels[i] for i in np.nonzero(missing)[0]]
+        raise MissingValueError(
+            f"column {style.column!r} has missing values in {describe_rows(rows)}; "
+            "fill or drop them before mapping/styling (spatialregion never drops rows silently)"
+        )
+    codes = np.full(len(vals), -1, dtype=np.int64)
+    if style.kind == "categorized":
+        keys = [_category_key(c.value) for c in style.classes]
+        lookup: dict[Any, int] = {}
+        for i, key in enumerate(keys):
+            lookup.setdefault(key, i)
+        codes = np.array([lookup.get(_category_key(v), -1) for v in vals], dtype=np.int64)
+    else:
+        try:
+            x = vals.to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise InputError(f"graduated style needs a numeric column; {style.column!r} is {vals.dtype}") from None
+        for i in range(len(style.classes) - 1, -1, -1):  # first matching class wins
+            c = style.classes[i]
+            hit = (x <= c.upper) & ((x > c.lower) | ((i == 0) & (x >= c.lower)))
+            codes[hit] = i
+    bad = codes < 0
+    if bad.any():
+        from .._validation import describe_rows
+
+        rows = [labels[i] for i in np.nonzero(bad)[0]]
+        shown = sorted({str(v) for v in vals[bad]})[:8]
+        raise InputError(
+            f"values {shown} of column {style.column!r} in {describe_rows(rows)} fall in no class of the style "
+            f"({len(style.classes)} classes); extend the breaks/categories to cover them"
+        )
+    return codes
+
+
+def _category_key(v: Any) -> Any:
+    """Hashable comparison key: numbers by value (1 == 1.0 == np.int64(1)), rest as str."""
+    if isinstance(v, (bool, np.bool_)):
+        return ("b", bool(v))
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return ("n", float(v))
+    return ("s", str(v))

@@ -1,0 +1,58 @@
+"""CSV and Excel tables (geometry dropped, non-default index kept)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+
+
+def _table(df: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(df, (pd.DataFrame, pd.Series)):
+        raise InputError(f"expected a DataFrame, got {type(df).__name__}")
+    if isinstance(df, pd.Series):
+        df = df.to_frame()
+    geo = [c for c in df.columns if str(df[c].dtype) == "geometry"]
+    return df.drop(columns=geo) if geo else df
+
+
+def _keep_index(df: pd.DataFrame) -> bool:
+    idx = df.index
+    return not (isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1 and idx.name is None)
+
+
+def to_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table as UTF-8 CSV with a byte-order mark (Excel opens Chinese correctly).
+
+    Geometry columns are dropped; a non-default index (e.g. adcodes) is kept as
+    the first column.  Returns ``path``.
+    """
+    path = Path(path)
+    table = _table(df)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=_keep_index(table), encoding="utf-8-sig")
+    return path
+
+
+def to_excel(df: pd.DataFrame, path: str | Path, sheet_name: str = "data") -> Path:
+    """Write a table as an ``.xlsx`` workbook (needs ``openpyxl``).
+
+    Geometry columns are dropped; a non-default index is kept.  Raises
+    :class:`ImportError` naming the package when openpyxl is not installed.
+    """
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise ImportError(
+            "to_excel needs the optional package openpyxl: pip install openpyxl "
+            "(or use spatialregion.export.to_csv, which Excel opens directly)"
+        ) from None
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(f"path {str(path)!r} must end in .xlsx")
+    table = _table(df)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_excel(path, sheet_name=sheet_name, index=_keep_index(table))
+    return path
