@@ -1,60 +1,25 @@
-"""Composite indices: entropy weights, entropy-TOPSIS and coupling coordination.
-
-Every regional-economics paper first condenses 10–20 indicators into an index
-by the entropy-weight method (熵权法) or entropy-TOPSIS, then measures how two
-or more such indices ("subsystems") couple (耦合协调度).  This module holds
-the three as vectorised kernels (plain arrays in, arrays out) under thin result
-objects.
-
-Panels
-------
-``entropy_weights`` and ``entropy_topsis`` accept
-
-* a cross-section: a DataFrame with one row per unit and one column per indicator;
-* a **long** panel: the same plus a ``period`` column (one row per unit and period);
-* a **wide** panel: a DataFrame whose columns are a two-level MultiIndex
-  ``(indicator, period)`` with one row per unit.
-
-``panel="pooled"`` (default) normalises and weights all unit-periods together,
-so scores are comparable across periods (the usual choice for a time-space
-study; the "global entropy" method); ``panel="per_period"`` repeats the method
-for every period separately (weights and scores per period, not comparable
-across periods).
-
-References
-----------
-Shannon, C. E. (1948). A mathematical theory of communication.
-Hwang, C.-L., Yoon, K. (1981). *Multiple Attribute Decision Making*. Springer (TOPSIS).
-廖重斌 (1999). 环境与经济协调发展的定量评判及其分类体系. 热带地理 19(2): 171–177.
-王淑佳, 孔伟, 任亮, 等 (2021). 国内耦合协调度模型的误区及修正. 自然资源学报 36(3): 793–810.
-"""
+"""Entropy weights and entropy-TOPSIS: array kernels, result classes and the public functions."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from . import labels
-from ._validation import check_choice, check_unique_ids, describe_rows, finite_array
-from .errors import AlignmentError, ConstantError, InputError
-from .results import Result, Summary, SummaryTable
-
-__all__ = [
-    "EntropyResult",
-    "TopsisResult",
-    "CouplingResult",
-    "entropy_weights",
-    "entropy_topsis",
-    "coupling_coordination",
-    "entropy_kernel",
-    "topsis_kernel",
-    "coupling_kernel",
-    "coupling_class",
-]
+from .._validation import check_choice
+from ..errors import ConstantError, InputError
+from ..results import Result, Summary, SummaryTable
+from ._table import (
+    _as_table,
+    _check_values,
+    _directions,
+    _groups,
+    _Table,
+    _validate_common,
+)
 
 Panel = Literal["pooled", "per_period"]
 Normalize = Literal["minmax", "max"]
@@ -145,193 +110,6 @@ def topsis_kernel(
     return {"d_plus": d_plus, "d_minus": d_minus, "closeness": closeness}
 
 
-def coupling_kernel(
-    u: np.ndarray, alpha: np.ndarray, variant: str = "standard"
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Coupling degree C, comprehensive index T and coordination D of an (n × k) matrix.
-
-    See :func:`coupling_coordination` for the formulas.  Rows whose
-    subsystems are all 0 get C = 0 (and D = 0).
-    """
-    k = u.shape[1]
-    total = u.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        geo = np.exp(np.log(u).sum(axis=1) / k)  # (Π U)^(1/k); 0 when any U = 0
-    geo = np.where((u == 0).any(axis=1), 0.0, geo)
-    factor = float(k) if variant == "standard" else 1.0
-    c = np.where(total > 0, factor * geo / np.where(total == 0, 1.0, total), 0.0)
-    c = np.clip(c, 0.0, 1.0)
-    t = u @ alpha
-    d = np.sqrt(c * t)
-    return c, t, d
-
-
-def coupling_class(d: np.ndarray) -> np.ndarray:
-    """Index 0–9 of the coordination class of D (廖重斌 1999; 0.1 steps).
-
-    Class j holds ``j/10 <= D < (j+1)/10``; D = 1 falls in class 9.  D is
-    rounded to 12 decimals first so that, e.g., a computed 0.30000000000000004
-    or 0.29999999999999999 both count as 0.3 (class 3).
-    """
-    d = np.round(np.asarray(d, dtype=float), 12)
-    return np.clip(np.floor(d * 10 + 1e-9).astype(int), 0, 9)
-
-
-# ---------------------------------------------------------------------------
-# input handling
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Table:
-    """Indicator matrix in long form plus the bookkeeping to give results back."""
-
-    x: np.ndarray  # (rows, m)
-    columns: list[str]
-    index: pd.Index  # row labels (input index; (unit, period) for wide input)
-    period: np.ndarray | None  # period label per row
-    wide: bool
-    geometry: Any
-    ids: pd.Series | None = None  # unit id per row (id_column), long panels / cross-sections
-
-
-def _as_table(data: Any, columns: Sequence[str] | None, period: str | None, id_column: str | None = None) -> _Table:
-    if isinstance(data, Mapping):
-        raise InputError(
-            "pass a DataFrame: a long panel with period=<column>, or a wide panel with "
-            "two-level columns (indicator, period), e.g. pd.concat(frames_by_year, axis=1, names=[..])"
-        )
-    if not isinstance(data, pd.DataFrame):
-        arr = finite_array(data, "data", ndim=2)
-        data = pd.DataFrame(arr, columns=[f"x{j + 1}" for j in range(arr.shape[1])])
-    check_unique_ids(data.index, "data index")
-    import geopandas as gpd
-
-    geometry = data.geometry if isinstance(data, gpd.GeoDataFrame) else None
-
-    if isinstance(data.columns, pd.MultiIndex):
-        if id_column is not None:
-            raise InputError("id_column is for long panels and cross-sections; a wide panel's units are its index")
-        if data.columns.nlevels != 2:
-            raise InputError("a wide panel needs two column levels (indicator, period)")
-        if period is not None:
-            raise InputError("period= is for long panels; a wide panel carries periods in its second column level")
-        ind = list(dict.fromkeys(data.columns.get_level_values(0)))
-        if columns is not None:
-            unknown = [c for c in columns if c not in ind]
-            if unknown:
-                raise InputError(f"indicator(s) {unknown} not in the first column level {ind}")
-            ind = list(columns)
-        per = list(dict.fromkeys(data.columns.get_level_values(1)))
-        full = pd.MultiIndex.from_product([ind, per])
-        missing = [c for c in full if c not in data.columns]
-        if missing:
-            raise InputError(f"wide panel lacks (indicator, period) column(s) {missing[:6]}; every indicator needs every period")
-        long = data[full].stack(level=1, future_stack=True)[ind]
-        long.index = long.index.set_names([data.index.name or "unit", "period"])
-        x = finite_array(long.to_numpy(dtype=float, na_value=np.nan), "indicator values", list(long.index), ndim=2)
-        return _Table(x, [str(c) for c in ind], long.index, long.index.get_level_values(1).to_numpy(), True, geometry)
-
-    skip = {c for c in (period, id_column) if c is not None}
-    if geometry is not None:
-        skip.add(geometry.name)
-    if columns is None:
-        columns = [c for c in data.columns if c not in skip and pd.api.types.is_numeric_dtype(data[c])]
-        if not columns:
-            raise InputError("data has no numeric indicator columns; pass columns=[...]")
-    else:
-        columns = list(columns)
-        unknown = [c for c in columns if c not in data.columns]
-        if unknown:
-            raise InputError(f"indicator column(s) {unknown} not in the data; available: {list(data.columns)[:20]}")
-    per = None
-    if period is not None:
-        if period not in data.columns:
-            raise InputError(f"period column {period!r} not in the data; available: {list(data.columns)[:20]}")
-        if data[period].isna().any():
-            raise InputError(f"period column {period!r} has missing values in {describe_rows(data.index[data[period].isna()])}")
-        per = data[period].to_numpy()
-    bad = [c for c in columns if not pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c])]
-    if bad:
-        raise InputError(f"indicator column(s) {bad} are not numeric")
-    x = finite_array(data[columns].to_numpy(dtype=float, na_value=np.nan), "indicator values", list(data.index), ndim=2)
-    ids = None
-    if id_column is not None:
-        if id_column not in data.columns:
-            raise InputError(f"id_column {id_column!r} not in the data; available: {list(data.columns)[:20]}")
-        ids = data[id_column]
-        if ids.isna().any():
-            raise InputError(f"id_column {id_column!r} has missing values in {describe_rows(data.index[ids.isna()])}")
-        keys = pd.MultiIndex.from_arrays([ids, data[period]]) if period is not None else pd.Index(ids)
-        check_unique_ids(keys, f"id_column {id_column!r}" + (f" × period {period!r}" if period is not None else ""))
-    return _Table(x, [str(c) for c in columns], data.index, per, False, geometry, ids)
-
-
-def _directions(directions: Any, columns: list[str]) -> np.ndarray:
-    """Boolean 'benefit' mask from None / mapping / sequence of +1,-1,'+','-'."""
-
-    def one(v: Any, name: str) -> bool:
-        if v in (1, "+", "positive", "benefit", True):
-            return True
-        if v in (-1, "-", "negative", "cost", False):
-            return False
-        raise InputError(f"direction of indicator {name!r} is {v!r}; use '+' (benefit) or '-' (cost)")
-
-    if directions is None:
-        return np.ones(len(columns), dtype=bool)
-    if isinstance(directions, str):
-        if len(directions) == len(columns) and set(directions) <= {"+", "-"}:
-            return np.array([c == "+" for c in directions])
-        return np.array([one(directions, c) for c in columns])
-    if isinstance(directions, Mapping):
-        unknown = [k for k in directions if k not in columns]
-        if unknown:
-            raise InputError(f"directions given for unknown indicator(s) {unknown}; indicators are {columns}")
-        return np.array([one(directions.get(c, "+"), c) for c in columns])
-    seq = list(directions)
-    if len(seq) != len(columns):
-        raise InputError(f"directions has {len(seq)} entries but there are {len(columns)} indicators {columns}")
-    return np.array([one(v, c) for v, c in zip(seq, columns)])
-
-
-def _check_values(t: _Table, positive: np.ndarray, normalize: str, constant: str, rows: np.ndarray, label: str) -> None:
-    x = t.x[rows]
-    if x.shape[0] < 2:
-        raise InputError(f"{label}: the entropy method needs at least 2 rows, got {x.shape[0]}")
-    if normalize == "max":
-        for j, c in enumerate(t.columns):
-            neg = x[:, j] < 0 if positive[j] else x[:, j] <= 0
-            if neg.any():
-                what = "negative" if positive[j] else "zero or negative (cost indicators use min/x)"
-                raise InputError(
-                    f"normalize='max' needs non-negative values (the log of p is taken), but indicator {c!r} "
-                    f"has {what} values in {describe_rows(t.index[rows][neg])}; use normalize='minmax'"
-                )
-    if constant == "raise":
-        const = np.ptp(x, axis=0) == 0
-        if const.any():
-            names = [t.columns[j] for j in np.nonzero(const)[0]]
-            raise ConstantError(
-                f"{label}: indicator(s) {names} are constant, so their entropy weight is undefined; "
-                "drop them or pass constant='zero' to give them weight 0"
-            )
-
-
-def _groups(t: _Table, panel: str) -> list[tuple[Any, np.ndarray]]:
-    """Row blocks the method runs on: one block (pooled / cross-section) or one per period."""
-    n = t.x.shape[0]
-    if t.period is None or panel == "pooled":
-        return [(None, np.arange(n))]
-    codes, uniq = pd.factorize(t.period, sort=True)
-    return [(p, np.nonzero(codes == i)[0]) for i, p in enumerate(uniq)]
-
-
-def _validate_common(shift: float, normalize: str, constant: str, panel: str) -> None:
-    check_choice("normalize", normalize, ("minmax", "max"))
-    check_choice("constant", constant, ("raise", "zero"))
-    check_choice("panel", panel, ("pooled", "per_period"))
-    if not np.isfinite(shift) or shift < 0:
-        raise InputError(f"shift={shift!r} must be a finite number >= 0 (papers use 0, 1e-4 or 0.01)")
-
-
 def _run_entropy(t: _Table, positive: np.ndarray, shift: float, normalize: str, constant: str, panel: str):
     n, m = t.x.shape
     z = np.zeros((n, m))
@@ -368,7 +146,7 @@ def _run_entropy(t: _Table, positive: np.ndarray, shift: float, normalize: str, 
 # results
 # ---------------------------------------------------------------------------
 def _score_style(frame: pd.DataFrame, column: str, title: str):
-    from . import maps
+    from .. import maps
 
     return maps.classify_style(frame, column, k=5, title=title)
 
@@ -452,7 +230,7 @@ class _IndexResult(Result):
     def plot(self, ax: Any = None, period: Any = None, **kwargs: Any):
         """Map the score; for a long panel pass ``period=`` (default: the last period)."""
         if self.period is not None and not self.wide:
-            from . import maps
+            from .. import maps
 
             frame = self._geo_frame()
             per = sorted(set(self.period))[-1] if period is None else period
@@ -722,180 +500,4 @@ def entropy_topsis(
         rank=rank.astype(int).rename("rank"),
         normalization=normalization,
         geometry=t.geometry,
-    )
-
-
-# ---------------------------------------------------------------------------
-# coupling coordination
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CouplingResult(Result):
-    """Coupling degree C, comprehensive index T, coordination degree D and class.
-
-    Attributes
-    ----------
-    u : DataFrame
-        Subsystem indices (one column each), rows as the input.
-    c, t, d : Series
-        Coupling degree, comprehensive development index, coordination degree.
-    klass : Series
-        Class key of D from :data:`spatialregion.labels.COUPLING_CLASSES`.
-    variant : {"standard", "sqrt"}
-    alpha : tuple of float
-        Subsystem weights in T.
-    """
-
-    u: pd.DataFrame
-    c: pd.Series
-    t: pd.Series
-    d: pd.Series
-    klass: pd.Series
-    variant: str
-    alpha: tuple[float, ...]
-
-    def to_frame(self) -> pd.DataFrame:
-        """U columns, ``C``, ``T``, ``D``, ``class`` (key), ``class_zh``, ``class_en``."""
-        frame = self.u.copy()
-        frame["C"] = self.c
-        frame["T"] = self.t
-        frame["D"] = self.d
-        frame["class"] = self.klass
-        lab = {x.key: x for x in labels.COUPLING_CLASSES}
-        frame["class_zh"] = self.klass.map(lambda k: lab[k].zh)
-        frame["class_en"] = self.klass.map(lambda k: lab[k].en)
-        if self.geometry is not None:
-            import geopandas as gpd
-
-            return gpd.GeoDataFrame(frame, geometry=pd.Series(np.asarray(self.geometry), index=frame.index), crs=getattr(self.geometry, "crs", None))
-        return frame
-
-    def summary(self) -> Summary:
-        frame = self.to_frame()
-        frame = pd.DataFrame(frame.drop(columns=["geometry", "class"], errors="ignore"))
-        counts = self.klass.value_counts()
-        dist = pd.DataFrame(
-            [
-                {"D range": f"[{i / 10:.1f}, {(i + 1) / 10:.1f}{']' if i == 9 else ')'}", "class": f"{x.zh} {x.en}", "units": int(counts.get(x.key, 0))}
-                for i, x in enumerate(labels.COUPLING_CLASSES)
-            ]
-        )
-        form = "C = n(ΠU)^(1/n)/ΣU (0–1)" if self.variant == "standard" else "C = (ΠU)^(1/n)/ΣU (max 1/n)"
-        notes = (
-            f"{form}; T = Σ α_i U_i with α = {tuple(round(a, 4) for a in self.alpha)}; D = √(C·T).",
-            "Classes at 0.1 steps of D (廖重斌 1999): class j holds j/10 ≤ D < (j+1)/10; D = 1 is 优质协调.",
-        )
-        return Summary(
-            "Coupling coordination 耦合协调度",
-            (SummaryTable("Per unit", frame, "{:.4f}"), SummaryTable("Class counts", dist.set_index("D range"))),
-            notes,
-        )
-
-    def _style(self):
-        from . import export
-
-        return export.label_style(
-            "class", labels.COUPLING_CLASSES, present=self.klass, bilingual=False, title="耦合协调度 D"
-        )
-
-
-def coupling_coordination(
-    *subsystems: Any,
-    alpha: Sequence[float] | None = None,
-    variant: Literal["standard", "sqrt"] = "standard",
-    geometry: Any = None,
-) -> CouplingResult:
-    r"""Coupling coordination degree of n ≥ 2 subsystems (耦合协调度模型).
-
-    For subsystem indices U_1 … U_n ∈ [0, 1] of each unit:
-
-    * ``variant="standard"`` (default; 王淑佳 et al. 2021, "corrected" model):
-      ``C = n (Π U_i)^(1/n) / Σ U_i = [Π U_i / ((Σ U_i / n)^n)]^(1/n)`` ∈ [0, 1];
-      for two subsystems ``C = 2 √(U1 U2) / (U1 + U2)``.
-    * ``variant="sqrt"`` (the form many papers print, e.g. the BTH chains paper,
-      after 廖重斌 1999 as often transcribed):
-      ``C = (Π U_i)^(1/n) / Σ U_i = [Π U_i / (Σ U_i)^n]^(1/n)``, maximum 1/n;
-      for two subsystems ``C = √(U1 U2) / (U1 + U2)`` (max 0.5).  It is the
-      standard C divided by n, so D (below) can never exceed √(1/n) and the top
-      classes are unreachable; 王淑佳 et al. (2021) explain why this is a
-      mis-transcription.  Offered to reproduce such papers.
-    * ``T = Σ α_i U_i`` (Σ α = 1; default equal weights 1/n),
-      ``D = √(C · T)``.
-    * Class of D: ten classes at 0.1 steps (廖重斌 1999),
-      :data:`spatialregion.labels.COUPLING_CLASSES`, 极度失调 [0, 0.1) …
-      优质协调 [0.9, 1.0]; lower bound inclusive (see :func:`coupling_class`).
-
-    Units whose subsystems are all 0 get C = 0 (C is 0/0 there) and D = 0.
-
-    Parameters
-    ----------
-    *subsystems : Series or array-like
-        One argument per subsystem (equal length; Series must share their
-        index), or a single DataFrame whose columns are the subsystems.
-    alpha : sequence of float, optional
-        Subsystem weights (non-negative, summing to 1).
-    variant : {"standard", "sqrt"}
-    geometry : GeoSeries, optional
-        The units' geometry, to map the result.
-
-    Returns
-    -------
-    CouplingResult
-    """
-    check_choice("variant", variant, ("standard", "sqrt"))
-    if len(subsystems) == 1 and isinstance(subsystems[0], pd.DataFrame):
-        frame = subsystems[0]
-        cols = [str(c) for c in frame.columns]
-        series = [frame[c] for c in frame.columns]
-    else:
-        series = list(subsystems)
-        cols = []
-        for i, s in enumerate(series):
-            name = getattr(s, "name", None)
-            cols.append(str(name) if name is not None and str(name) not in cols else f"U{i + 1}")
-    if len(series) < 2:
-        raise InputError(f"coupling coordination needs at least 2 subsystems, got {len(series)}")
-    index = None
-    for s, name in zip(series, cols):
-        if isinstance(s, pd.Series):
-            if index is None:
-                index = s.index
-            elif not s.index.equals(index):
-                raise AlignmentError(
-                    f"subsystem {name!r} has a different index from the first subsystem; align them "
-                    "(e.g. .reindex(first.index)) before calling"
-                )
-    arrays = [finite_array(np.asarray(s, dtype=float), f"subsystem {name!r}", list(index) if index is not None else None) for s, name in zip(series, cols)]
-    n = {a.shape[0] for a in arrays}
-    if len(n) != 1:
-        raise AlignmentError(f"subsystems have different lengths {sorted(n)}")
-    index = index if index is not None else pd.RangeIndex(arrays[0].shape[0])
-    check_unique_ids(index, "subsystem index")
-    u = np.column_stack(arrays)
-    for j, name in enumerate(cols):
-        bad = (u[:, j] < 0) | (u[:, j] > 1)
-        if bad.any():
-            raise InputError(
-                f"subsystem {name!r} must lie in [0, 1] but has values outside in {describe_rows(index[bad])}; "
-                "use normalised indices (e.g. entropy_weights(...).scores)"
-            )
-    k = u.shape[1]
-    if alpha is None:
-        a = np.full(k, 1.0 / k)
-    else:
-        a = finite_array(alpha, "alpha")
-        if a.shape[0] != k or (a < 0).any() or not np.isclose(a.sum(), 1.0):
-            raise InputError(f"alpha={list(a)} must be {k} non-negative weights summing to 1")
-    c, t, d = coupling_kernel(u, a, variant)
-    keys = np.array([x.key for x in labels.COUPLING_CLASSES])[coupling_class(d)]
-    if geometry is not None and len(geometry) != len(index):
-        raise AlignmentError(f"geometry has {len(geometry)} rows but the subsystems have {len(index)}")
-    return CouplingResult(
-        u=pd.DataFrame(u, index=index, columns=cols),
-        c=pd.Series(c, index=index, name="C"),
-        t=pd.Series(t, index=index, name="T"),
-        d=pd.Series(d, index=index, name="D"),
-        klass=pd.Series(keys, index=index, name="class"),
-        variant=variant,
-        alpha=tuple(float(x) for x in a),
-        geometry=geometry,
     )
