@@ -351,6 +351,24 @@ def _notes(r: _IndexResult) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------
 # public functions
 # ---------------------------------------------------------------------------
+def _shared_fields(t: Any, table: Any, z: np.ndarray, id_column: Any, panel: str, shift: float, normalize: str, constant: str) -> dict[str, Any]:
+    """Fields common to the entropy-weight and TOPSIS results."""
+    return {
+        "table": table,
+        "normalized": pd.DataFrame(z, index=t.index, columns=t.columns),
+        "index": t.index,
+        "period": t.period,
+        "wide": t.wide,
+        "id_column": id_column,
+        "ids": t.ids,
+        "panel": panel,
+        "shift": float(shift),
+        "normalize": normalize,
+        "constant": constant,
+        "geometry": t.geometry,
+    }
+
+
 def entropy_weights(
     data: Any,
     directions: Any = None,
@@ -418,19 +436,8 @@ def entropy_weights(
     positive = _directions(directions, t.columns)
     z, score, table, _ = _run_entropy(t, positive, shift, normalize, constant, panel)
     return EntropyResult(
-        table=table,
-        normalized=pd.DataFrame(z, index=t.index, columns=t.columns),
-        index=t.index,
-        period=t.period,
-        wide=t.wide,
-        id_column=id_column,
-        ids=t.ids,
-        panel=panel,
-        shift=float(shift),
-        normalize=normalize,
-        constant=constant,
+        **_shared_fields(t, table, z, id_column, panel, shift, normalize, constant),
         scores=pd.Series(score, index=t.index, name="score"),
-        geometry=t.geometry,
     )
 
 
@@ -483,21 +490,10 @@ def entropy_topsis(
     else:
         rank = close.rank(ascending=False, method="min")
     return TopsisResult(
-        table=table,
-        normalized=pd.DataFrame(z, index=t.index, columns=t.columns),
-        index=t.index,
-        period=t.period,
-        wide=t.wide,
-        id_column=id_column,
-        ids=t.ids,
-        panel=panel,
-        shift=float(shift),
-        normalize=normalize,
-        constant=constant,
+        **_shared_fields(t, table, z, id_column, panel, shift, normalize, constant),
         d_plus=pd.Series(out["d_plus"], index=t.index, name="d_plus"),
         d_minus=pd.Series(out["d_minus"], index=t.index, name="d_minus"),
         closeness=close,
         rank=rank.astype(int).rename("rank"),
         normalization=normalization,
-        geometry=t.geometry,
     )
