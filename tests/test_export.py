@@ -343,7 +343,8 @@ def test_class_codes_categorized_numbers_compare_by_value():
 )
 def test_class_codes_graduated_rule(edges, u):
     edges = np.asarray(edges)
-    x = edges[0] + np.asarray(u) * (edges[-1] - edges[0])
+    # values inside [e_0, e_k]; the clip undoes rounding (e.g. -1 + 1·(1e-158 + 1) = 0 > e_k)
+    x = np.clip(edges[0] + np.asarray(u) * (edges[-1] - edges[0]), edges[0], edges[-1])
     x = np.concatenate([x, edges])  # the edges themselves are the delicate cases
     style = export.graduated("v", edges, ["#000"] * (len(edges) - 1))
     codes = export.class_codes(style, x)
