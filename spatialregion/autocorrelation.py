@@ -357,13 +357,7 @@ class LocalMoranResult(Result):
         table = [next(lab for lab in _labels.LISA_CLUSTERS if lab.key == k) for k in order]
         if (self.cluster == NO_NEIGHBOURS.key).any():
             table.append(NO_NEIGHBOURS)
-        return export.categorized(
-            "cluster",
-            [lab.key for lab in table],
-            [lab.color for lab in table],
-            [f"{lab.zh} {lab.en}" for lab in table],
-            title=f"LISA 集聚 (p ≤ {self.alpha})",
-        )
+        return export.label_style("cluster", table, title=f"LISA 集聚 (p ≤ {self.alpha})")
 
     def to_gpkg(self, path: Any, layer: str | None = None, **kwargs: Any) -> Any:
         from . import export

@@ -134,13 +134,7 @@ class EmergingHotSpotResult(Result):
 
         present = set(self.pattern)
         table = [lab for lab in EMERGING_PATTERNS if lab.key in present] or [EMERGING_PATTERNS[-1]]
-        return export.categorized(
-            "pattern",
-            [lab.key for lab in table],
-            [lab.color for lab in table],
-            [f"{lab.zh} {lab.en}" for lab in table],
-            title="时空热点模式 Emerging hot spots",
-        )
+        return export.label_style("pattern", table, title="时空热点模式 Emerging hot spots")
 
     def to_gpkg(self, path: Any, layer: str | None = None, **kwargs: Any) -> Any:
         from .. import export

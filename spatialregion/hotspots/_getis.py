@@ -126,19 +126,12 @@ class HotSpotResult(Result):
             table = list(reversed(_labels.HOTSPOT_CLASSES))  # legend hot → cold
             if self.islands or (self.classes == NO_NEIGHBOURS.key).any():
                 table.append(NO_NEIGHBOURS)
-            return export.categorized(
-                "class",
-                [lab.key for lab in table],
-                [lab.color for lab in table],
-                [f"{lab.zh} {lab.en}" for lab in table],
-                title=f"Getis-Ord {name} 冷热点",
-            )
+            return export.label_style("class", table, title=f"Getis-Ord {name} 冷热点")
         table = list(reversed(_labels.GI_BINS))
-        return export.categorized(
+        return export.label_style(
             "Gi_Bin",
-            [int(lab.key) for lab in table],
-            [lab.color for lab in table],
-            [f"{lab.zh} {lab.en}" for lab in table],
+            table,
+            values=[int(lab.key) for lab in table],
             title=f"Getis-Ord {name} Gi_Bin" + (" (FDR)" if self.fdr else ""),
         )
 

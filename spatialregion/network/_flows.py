@@ -117,11 +117,10 @@ def link_style(k: int) -> Style:
     from .. import export
 
     tiers = LINK_TIERS[:k]
-    return export.categorized(
+    return export.label_style(
         "tier",
-        list(range(1, k + 1)),
-        [lab.color for lab in tiers],
-        [f"{lab.zh} {lab.en}" for lab in tiers],
+        tiers,
+        values=list(range(1, k + 1)),
         title="联系强度 Link strength",
         geometry="line",
         sizes=list(np.linspace(2.0, 0.3, k)) if k > 1 else [1.0],
