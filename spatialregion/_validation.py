@@ -24,6 +24,9 @@ from .errors import (
 
 __all__ = [
     "check_choice",
+    "check_column",
+    "check_columns",
+    "sample_weight_values",
     "check_crs",
     "check_not_constant",
     "check_polygons",
@@ -151,3 +154,82 @@ def rng_from_seed(seed: int | np.random.Generator | None) -> np.random.Generator
     if seed is None or isinstance(seed, (int, np.integer)):
         return np.random.default_rng(seed)
     raise InputError(f"seed must be an int, a numpy Generator or None, got {type(seed).__name__}")
+
+
+def _not_in(data: Any, cols: Sequence[Any]) -> list[Any]:
+    return [c for c in cols if c not in getattr(data, "columns", ())]
+
+
+def check_column(column: Any, data: Any = None, *, what: str = "column") -> str:
+    """``column`` must be one column name (a str); a list gets a hint to use ``columns=``.
+
+    With ``data`` (a DataFrame) the column must exist.  Returns ``column``.
+    """
+    if isinstance(column, (list, tuple, pd.Index, np.ndarray)):
+        raise InputError(
+            f"{what} must be one column name (a str), got a {type(column).__name__} {list(column)[:6]}; "
+            "functions that analyse several periods or indicators take columns=[...]"
+        )
+    if not isinstance(column, str):
+        kind = type(column).__name__
+        hint = " (spatial weights go to weights=, value weights to sample_weight=)" if kind in ("Graph", "W") else ""
+        raise InputError(f"{what} must be a column name (str), got {kind}{hint}")
+    if data is not None and isinstance(data, pd.DataFrame) and column not in data.columns:
+        raise InputError(f"{what} {column!r} is not a column of the data; available: {list(data.columns)[:20]}")
+    return column
+
+
+def check_columns(columns: Any, data: Any = None, *, min_len: int = 1, what: str = "columns") -> list[Any]:
+    """``columns`` must be a list of column names (ordered); a single str gets a hint to use ``column=``.
+
+    With ``data`` (a DataFrame) every name must exist.  Returns the list.
+    """
+    if isinstance(columns, str):
+        raise InputError(
+            f"{what} must be a list of column names, got the string {columns!r}; "
+            f"write columns=[{columns!r}, ...] (functions analysing one variable take column=)"
+        )
+    if columns is None or not isinstance(columns, (list, tuple, pd.Index, np.ndarray)):
+        raise InputError(f"{what} must be a list of column names, got {type(columns).__name__}")
+    cols = list(columns)
+    if len(cols) < min_len:
+        raise InputError(f"{what} needs at least {min_len} names, got {len(cols)}: {cols}")
+    dups = [c for c in pd.unique(pd.Series(cols, dtype=object)) if cols.count(c) > 1]
+    if dups:
+        raise InputError(f"{what} lists {dups} more than once")
+    if data is not None and isinstance(data, pd.DataFrame):
+        missing = _not_in(data, cols)
+        if missing:
+            raise InputError(f"{what} {missing} not in the data; available: {list(data.columns)[:20]}")
+    return cols
+
+
+def sample_weight_values(data: Any, sample_weight: Any, n: int, index: Sequence[Any] | None = None) -> np.ndarray | None:
+    """Per-unit value weights (scikit-learn's ``sample_weight``) as a non-negative float array.
+
+    ``sample_weight`` is a column name of ``data`` or an array-like of length
+    ``n``; ``None`` gives ``None`` (unweighted).  Spatial weights (Graph, W,
+    sparse matrices) are rejected with a pointer to ``weights=``.
+    """
+    if sample_weight is None:
+        return None
+    kind = type(sample_weight).__name__
+    if kind in ("Graph", "W") or hasattr(sample_weight, "tocsr"):
+        raise InputError(
+            f"sample_weight is per-unit value weights (a column name or one number per unit), got a {kind}; "
+            "spatial weights go to weights="
+        )
+    if isinstance(sample_weight, str):
+        if not isinstance(data, pd.DataFrame) or sample_weight not in data.columns:
+            cols = list(getattr(data, "columns", []))[:20]
+            raise InputError(f"sample_weight={sample_weight!r} is not a column of the data; available: {cols}")
+        w = finite_array(data[sample_weight].to_numpy(dtype=float, na_value=np.nan), f"sample_weight column {sample_weight!r}", index)
+    else:
+        w = finite_array(sample_weight, "sample_weight", index)
+    if w.shape != (n,):
+        raise InputError(f"sample_weight has {w.size} values but the data has {n} units")
+    if (w < 0).any():
+        raise InputError(f"sample_weight must be >= 0; negative in {describe_rows(np.asarray(index if index is not None else range(n))[w < 0])}")
+    if not w.any():
+        raise InputError("sample_weight is zero for every unit")
+    return w

@@ -213,7 +213,7 @@ _FIELDS = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EllipseResult(Result):
     """Standard deviational ellipse of one weighting.
 
@@ -299,7 +299,7 @@ def _scale_note(scale: str, n_std: int) -> str:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MigrationResult(Result):
     """Ellipses per period and the path of their centre.
 

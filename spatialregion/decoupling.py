@@ -100,7 +100,7 @@ def _label(table: Sequence[Any], code: int, lang: str) -> str:
     return lab.zh if lang == "zh" else lab.en
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TapioResult(Result):
     """Tapio elasticities and states of every unit and interval.
 
@@ -269,7 +269,7 @@ def tapio(
     return TapioResult(e, rg, rc, states, groups, intervals, mode, float(lower), float(upper), gp.index, geometry=gp.geometry)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DecouplingMarkovResult(Result):
     """Tapio states with the traditional and (optionally) spatial Markov chains of the grouped states.
 

@@ -273,7 +273,7 @@ def optimal_discretization(
 # ---------------------------------------------------------------------------
 # result
 # ---------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GeoDetectorResult(Result):
     """Factor, interaction, risk and ecological detector results.
 

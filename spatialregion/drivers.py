@@ -115,7 +115,7 @@ def spatial_blocks(data: Any, n_blocks: int = 5, seed: int | np.random.Generator
 # ---------------------------------------------------------------------------
 # random forest
 # ---------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DriversResult(Result):
     """Random-forest drivers of Y.
 
@@ -406,7 +406,7 @@ def random_forest_drivers(
 # ---------------------------------------------------------------------------
 # rank consistency
 # ---------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RankConsistencyResult(Result):
     """Ranks of an index and a reference, their difference and class.
 

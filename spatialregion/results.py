@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -37,7 +38,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .export import Style
 
-__all__ = ["Result", "Summary", "SummaryTable"]
+__all__ = ["Result", "Summary", "SummaryTable", "TableResult", "UnitResult", "unit_columns"]
+
+#: columns that identify a unit, carried into every per-unit output when the input has them
+ID_COLUMNS = ("adcode", "name", "name_short")
 
 
 @dataclass(frozen=True)
@@ -98,15 +102,25 @@ class Summary:
     _repr_html_ = to_html
 
     def to_latex(self) -> str:
+        """LaTeX ``tabular`` per table; ``%``, ``_``, ``&``, ``#``, ``$``, ``{``, ``}`` escaped in text."""
         parts = [f"% {self.title}"]
         for t in self.tables:
             parts.append(f"% {t.title}")
-            parts.append(t._formatted().to_latex())
+            frame = t._formatted()
+            frame = frame.map(lambda v: latex_escape(v) if isinstance(v, str) else v)
+            frame.index = [latex_escape(str(i)) for i in frame.index]
+            frame.columns = [latex_escape(str(c)) for c in frame.columns]
+            parts.append(frame.to_latex(escape=False))
         parts += [f"% Note: {n}" for n in self.notes]
         return "\n".join(parts)
 
     def to_csv(self, path: str | Path | None = None) -> str:
-        """All tables one after another, each preceded by a ``# title`` line."""
+        """All tables one after another, each preceded by a ``# title`` line.
+
+        The file is written as UTF-8 with a byte-order mark (``utf-8-sig``) so
+        that Excel on Chinese Windows shows the Chinese labels; the returned
+        string has no BOM.
+        """
         buf = io.StringIO()
         for t in self.tables:
             buf.write(f"# {t.title}\n")
@@ -114,8 +128,24 @@ class Summary:
             buf.write("\n")
         text = buf.getvalue()
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            Path(path).write_text(text, encoding="utf-8-sig")
         return text
+
+    def to_excel(self, path: str | Path) -> Path:
+        """One sheet per table (needs ``openpyxl``, extra ``[excel]``); notes on a last sheet."""
+        try:
+            import openpyxl  # noqa: F401
+        except ImportError:  # pragma: no cover - depends on the extra
+            raise InputError("to_excel needs openpyxl: pip install 'spatialregion[excel]'") from None
+        path = Path(path)
+        with pd.ExcelWriter(path) as xl:
+            used: set[str] = set()
+            for i, t in enumerate(self.tables):
+                name = _sheet_name(t.title or f"table{i + 1}", used)
+                t.frame.to_excel(xl, sheet_name=name)
+            if self.notes:
+                pd.DataFrame({"note": list(self.notes)}).to_excel(xl, sheet_name=_sheet_name("notes", used), index=False)
+        return path
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The tables as ``{title: DataFrame}`` with unformatted numbers."""
@@ -126,7 +156,27 @@ def _esc(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-@dataclass(frozen=True)
+_LATEX_SPECIALS = {"\\": r"\textbackslash{}", "%": r"\%", "_": r"\_", "&": r"\&", "#": r"\#", "$": r"\$", "{": r"\{", "}": r"\}"}
+
+
+def latex_escape(text: str) -> str:
+    """Escape LaTeX specials in plain text; spans between ``$...$`` (math) are left as they are."""
+    pieces = text.split("$")
+    if len(pieces) % 2 == 0:  # unbalanced $: treat all as text
+        return "".join(_LATEX_SPECIALS.get(ch, ch) for ch in text)
+    return "$".join(p if k % 2 else "".join(_LATEX_SPECIALS.get(ch, ch) for ch in p) for k, p in enumerate(pieces))
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = "".join(ch for ch in title if ch not in '[]:*?/\\')[:28] or "table"
+    name, k = base, 2
+    while name in used:
+        name, k = f"{base[:25]}_{k}", k + 1
+    used.add(name)
+    return name
+
+
+@dataclass(frozen=True, eq=False)
 class Result:
     """Base class of all analysis results (see the module docstring).
 
@@ -185,6 +235,16 @@ class Result:
     def _repr_html_(self) -> str:
         return self.summary().to_html()
 
+    def __eq__(self, other: object) -> bool:
+        """Same type and equal fields (arrays compared element-wise, NaN equal to NaN)."""
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(_equal(getattr(self, f.name), getattr(other, f.name)) for f in fields(self) if f.compare)
+
+    __hash__ = object.__hash__
+
     def settings(self) -> dict[str, Any]:
         """Scalar settings stored in the result (for notes and metadata)."""
         out = {}
@@ -193,3 +253,109 @@ class Result:
             if isinstance(v, (str, int, float, bool)) or v is None:
                 out[f.name] = v
         return out
+
+
+def _equal(a: Any, b: Any) -> bool:
+    import numpy as np
+
+    if a is b:
+        return True
+    if isinstance(a, (pd.DataFrame, pd.Series, pd.Index)):
+        return type(a) is type(b) and a.equals(b)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        try:
+            return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=np.asarray(a).dtype.kind in "fc")
+        except TypeError:
+            return np.array_equal(np.asarray(a), np.asarray(b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+    try:
+        out = a == b
+        return bool(out) if not isinstance(out, (np.ndarray, pd.Series, pd.DataFrame)) else _equal(np.asarray(a), np.asarray(b))
+    except (TypeError, ValueError):
+        return False
+
+
+def unit_columns(
+    data: Any,
+    index: pd.Index | None = None,
+    *,
+    id_column: str | None = None,
+    values: Sequence[str] | str | None = None,
+) -> pd.DataFrame | None:
+    """The columns that say which unit a row is, plus the analysed value(s).
+
+    Returns a DataFrame indexed like the result rows (``index``, default the
+    data's index) with, in order: ``id_column`` (when given), ``adcode``,
+    ``name``, ``name_short`` (when present) and the analysed ``values``
+    columns.  ``None`` when ``data`` is not a DataFrame (arrays carry no ids
+    besides their position).  Used by every per-unit result so that
+    ``to_frame()``, CSV and GeoPackage outputs identify each unit.
+    """
+    if not isinstance(data, pd.DataFrame):
+        return None
+    vals = [values] if isinstance(values, str) else list(values or [])
+    cols = [c for c in (id_column, *ID_COLUMNS) if c is not None and c in data.columns]
+    cols = list(dict.fromkeys(cols + [v for v in vals if v in data.columns]))
+    frame = pd.DataFrame(data[cols]).copy()
+    if hasattr(frame, "geometry") and "geometry" in frame.columns:  # pragma: no cover - defensive
+        frame = pd.DataFrame(frame.drop(columns="geometry"))
+    if index is not None:
+        index = pd.Index(index)
+        if id_column is not None and not frame.index.equals(index) and id_column in frame.columns:
+            frame = frame.set_index(frame[id_column], drop=False)
+            frame.index.name = data.index.name
+        frame = frame.reindex(index)
+    return pd.DataFrame(frame)
+
+
+@dataclass(frozen=True, eq=False)
+class UnitResult(Result):
+    """A result with one row per unit (hot spots, LISA, Markov classes, indices, ...).
+
+    ``to_frame()`` starts with the columns that identify each unit — the
+    index, ``id_column``, ``adcode``/``name``/``name_short`` when the input
+    has them — and the analysed value(s), then the result columns, aligned
+    to the input rows; a GeoDataFrame when the geometry is known.  The same
+    columns go into :meth:`to_gpkg` and the CLI's CSV files, so a QGIS user can
+    tell which polygon is which unit.  ``plot(labels="name_short")`` labels
+    the units.
+
+    Subclasses build their result columns and return
+    ``self._unit_frame(results)`` from ``to_frame``.
+    """
+
+    #: id / name / analysed-value columns aligned to the result rows (see :func:`unit_columns`)
+    units: Any = field(default=None, repr=False, kw_only=True, compare=False)
+
+    def _unit_frame(self, results: pd.DataFrame) -> pd.DataFrame:
+        """``units`` columns (not repeated in ``results``) then ``results``, with geometry."""
+        frame = results
+        if self.units is not None:
+            units = self.units
+            if not units.index.equals(results.index):
+                units = units.reindex(results.index)
+            keep = [c for c in units.columns if c not in results.columns]
+            frame = pd.concat([units[keep], results], axis=1)
+        return self._with_geometry(frame)
+
+
+@dataclass(frozen=True, eq=False)
+class TableResult(Result):
+    """A result that is a table, not a map of units (global Moran, Dagum, Theil,
+    kernel density, Markov matrices, detector, regression tables).
+
+    ``to_frame()`` returns a tidy table, ``summary()`` the paper's table and
+    ``plot()`` a chart; there is no GeoPackage layer.
+    """
+
+    def to_gpkg(self, path: str | Path, layer: str | None = None, **kwargs: Any) -> Path:
+        raise InputError(
+            f"{type(self).__name__} is a table, not a layer of units, so it has no GeoPackage; "
+            "use .to_frame().to_csv(...), .summary().to_csv(...) or .summary().to_excel(...) instead"
+        )
+
+    def _style(self) -> Style:
+        raise InputError(f"{type(self).__name__} is a table; it has no map style")

@@ -60,13 +60,17 @@ from .errors import AlignmentError, InputError, IslandError, WeightsError
 __all__ = [
     "METHODS",
     "WeightsReport",
+    "SpatialMatrix",
+    "TRANSFORMS",
     "as_graph",
+    "as_sparse",
     "build",
     "contiguity_pairs",
     "describe",
     "distance_matrix_km",
     "islands",
     "report",
+    "transform_matrix",
 ]
 
 METHODS = ("queen", "rook", "knn", "distance_band", "inverse_distance", "economic")
@@ -590,3 +594,201 @@ def as_graph(weights: Graph | Any, ids: Sequence[Hashable] | pd.Index | None = N
     if rep is not None:
         object.__setattr__(out, _REPORT_ATTR, rep)
     return out
+
+
+# --------------------------------------------------------------------------- the one weights path
+TRANSFORMS = ("O", "B", "R")
+
+
+def check_transform(transform: Any, allowed: Sequence[str] = TRANSFORMS) -> str:
+    """``transform`` upper-cased and checked: ``"O"`` (as given), ``"B"`` (binary), ``"R"`` (row-standardised)."""
+    t = str(transform).upper() if isinstance(transform, str) else transform
+    check_choice("transform", t, tuple(allowed))
+    return t
+
+
+def transform_matrix(A: Any, transform: str) -> Any:
+    """The one implementation of the weight transforms, on an off-diagonal CSR matrix.
+
+    ``"O"``: as given; ``"B"``: w_ij = 1 for every stored (non-zero) weight;
+    ``"R"``: w_ij / Σ_j w_ij (rows without neighbours stay zero).  Returns a
+    new ``scipy.sparse.csr_matrix``; ``A`` is not modified.
+    """
+    from scipy import sparse
+
+    transform = check_transform(transform)
+    A = sparse.csr_matrix(A)
+    if transform == "O":
+        return A.copy()
+    if transform == "B":
+        return sparse.csr_matrix((np.ones_like(A.data, dtype=float), A.indices.copy(), A.indptr.copy()), shape=A.shape)
+    rs = np.asarray(A.sum(axis=1)).ravel()
+    inv = np.divide(1.0, rs, out=np.zeros_like(rs, dtype=float), where=rs != 0)
+    return sparse.csr_matrix((A.data * np.repeat(inv, np.diff(A.indptr)), A.indices.copy(), A.indptr.copy()), shape=A.shape)
+
+
+@dataclass(frozen=True, eq=False)
+class SpatialMatrix:
+    """Spatial weights as a sparse matrix in the data's row order (see :func:`as_sparse`).
+
+    Attributes
+    ----------
+    matrix : scipy.sparse.csr_matrix
+        (n, n) off-diagonal weights after ``transform``; row i, column j is w_ij.
+    ids : pandas.Index
+        Unit ids in row order (the data's ids).
+    transform : str
+        ``"O"``, ``"B"`` or ``"R"``.
+    islands : tuple
+        Ids of units without neighbours (empty rows).
+    info : str
+        One line saying where the weights came from (method, islands, reordering).
+    """
+
+    matrix: Any
+    ids: pd.Index
+    transform: str
+    islands: tuple[Hashable, ...]
+    info: str
+
+    @property
+    def n(self) -> int:
+        return self.matrix.shape[0]
+
+
+def _w_class() -> Any:
+    try:
+        from libpysal.weights import W
+    except ImportError:  # pragma: no cover
+        return ()
+    return W
+
+
+def as_sparse(
+    weights: Any = None,
+    ids: Sequence[Hashable] | pd.Index | None = None,
+    *,
+    transform: str = "O",
+    data: Any = None,
+    id_column: str | None = None,
+) -> SpatialMatrix:
+    """Turn user weights into the sparse matrix an analysis needs — the one weights path.
+
+    Every analysis in spatialregion that takes ``weights=`` goes through this
+    function, so the accepted inputs, the alignment rule, the self-loop policy
+    and the transforms are the same everywhere.
+
+    Parameters
+    ----------
+    weights : Graph, W, scipy sparse matrix, ndarray, str or None
+        * a :class:`libpysal.graph.Graph` or :class:`libpysal.weights.W`:
+          aligned to ``ids`` **by id** (reordered when the same ids come in
+          another order; :class:`~spatialregion.errors.AlignmentError` naming
+          the ids when they differ);
+        * a scipy sparse matrix or a square array: **by position** (row i is
+          the i-th row of the data);
+        * a method name (``"queen"``, ``"rook"``, ``"knn"``, ...) or ``None``
+          (= ``"queen"``): built from ``data`` (a GeoDataFrame) with
+          :func:`build` and its default island policy (``islands="nearest"``).
+    ids : sequence, optional
+        The data's unit ids in row order (default: the ids of the weights, or
+        of ``data``).
+    transform : {"O", "B", "R"} (any case)
+        ``"O"`` as given, ``"B"`` binary, ``"R"`` row-standardised, applied by
+        :func:`transform_matrix` after the self-loops are removed.
+    data : GeoDataFrame, optional
+        Needed when ``weights`` is a method name or None.
+    id_column : str, optional
+        Column of ``data`` holding the unit ids used for alignment (default:
+        its index).
+
+    Returns
+    -------
+    SpatialMatrix
+        ``.matrix`` is an (n, n) CSR matrix in the order of ``ids``.
+
+    Notes
+    -----
+    Self-loop policy: a unit is never its own neighbour here.  Diagonal
+    entries (libpysal stores isolates as zero self-loops; some users add
+    w_ii) and explicit zeros are removed before the transform, so
+    row-standardisation never counts w_ii.  Statistics that include the unit
+    itself (Getis-Ord Gi*) add it explicitly and say so.  Negative weights
+    raise :class:`~spatialregion.errors.WeightsError`.
+    """
+    from scipy import sparse
+
+    transform = check_transform(transform)
+    if data is not None and ids is None:
+        ids = _ids(data, id_column) if hasattr(data, "columns") else None
+    if weights is None or isinstance(weights, str):
+        method = "queen" if weights is None else weights
+        if data is None or not hasattr(data, "geometry"):
+            raise WeightsError(
+                f"weights={weights!r} builds {method} weights from the units' geometry, but the data is not a "
+                "GeoDataFrame; pass a GeoDataFrame or weights (a libpysal Graph/W or a sparse matrix)"
+            )
+        check_choice("weights", method, METHODS)
+        weights = build(data, method, id_column=id_column)
+    W = _w_class()
+    if isinstance(weights, Graph):
+        g = as_graph(weights, ids)
+        A, order_ids = g.sparse, pd.Index(g.unique_ids)
+        rep = report(g)
+        info = str(rep) if rep is not None else f"libpysal Graph ({g.n} units, transformation {g.transformation})"
+    elif W and isinstance(weights, W):
+        A, order_ids, info = _from_w(weights, ids)
+    elif sparse.issparse(weights) or isinstance(weights, np.ndarray):
+        A = sparse.csr_matrix(weights, dtype=float)
+        if A.ndim != 2 or A.shape[0] != A.shape[1]:
+            raise WeightsError(f"a weights matrix must be square, got shape {A.shape}")
+        order_ids = pd.RangeIndex(A.shape[0]) if ids is None else pd.Index(ids)
+        info = f"{type(weights).__name__} {A.shape[0]} x {A.shape[1]} (rows by position)"
+    else:
+        raise WeightsError(
+            f"weights must be a libpysal Graph or W, a scipy sparse matrix, a square array, a method name "
+            f"({', '.join(METHODS)}) or None, got {type(weights).__name__}"
+        )
+    if len(order_ids) != A.shape[0]:
+        raise AlignmentError(f"weights are {A.shape[0]} x {A.shape[1]} but the data has {len(order_ids)} units")
+    A = _off_diagonal(sparse.csr_matrix(A, dtype=float))
+    isl = tuple(order_ids[np.diff(A.indptr) == 0])
+    return SpatialMatrix(transform_matrix(A, transform) if transform != "O" else A, pd.Index(order_ids), transform, isl, info)
+
+
+def _from_w(w: Any, ids: Any) -> tuple[Any, pd.Index, str]:
+    """A libpysal W as CSR in the order of ``ids`` (permuted directly, no Graph round trip)."""
+    order = pd.Index(w.id_order)
+    A = w.sparse
+    info = f"libpysal W ({w.n} units, transform {w.transform})"
+    if ids is None:
+        return A, order, info
+    ids = pd.Index(ids)
+    check_unique_ids(ids, "data ids")
+    if len(order) == len(ids) and order.equals(ids):
+        return A, ids, info
+    missing, extra = ids.difference(order), order.difference(ids)
+    if len(missing) or len(extra):
+        raise AlignmentError(
+            f"weights and data describe different units: {len(missing)} data ids not in the weights "
+            f"{missing[:10].tolist()}, {len(extra)} weight ids not in the data {extra[:10].tolist()}"
+        )
+    perm = order.get_indexer(ids)
+    A = A.tocsr()[perm][:, perm]
+    return A, ids, info + ", reordered to the data"
+
+
+def _off_diagonal(A: Any) -> Any:
+    """Remove self-loops and explicit zeros; check for negative weights; sorted indices."""
+    from scipy import sparse
+
+    if A.data.size and (A.data < 0).any():
+        raise WeightsError("weights contain negative values; spatial weights must be w_ij >= 0")
+    if A.data.size and ((A.diagonal() != 0).any() or (A.data == 0).any()):
+        coo = A.tocoo()
+        keep = (coo.row != coo.col) & (coo.data != 0)
+        A = sparse.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=A.shape)
+    elif not A.has_sorted_indices:
+        A = A.copy()
+        A.sort_indices()
+    return A

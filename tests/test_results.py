@@ -19,7 +19,7 @@ import pytest
 
 from spatialregion import export
 from spatialregion.errors import InputError
-from spatialregion.results import Result, Summary, SummaryTable
+from spatialregion.results import Result, Summary, SummaryTable, TableResult, UnitResult, latex_escape, unit_columns
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,49 @@ def test_summary_renderings(tmp_path):
     assert "<table" in html and html.count("<h4>") == 2
     assert "tabular" in s.to_latex()
     csv = s.to_csv(tmp_path / "s.csv")
-    assert csv.count("# ") == 2 and (tmp_path / "s.csv").read_text(encoding="utf-8") == csv
+    raw = (tmp_path / "s.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel on Chinese Windows reads UTF-8
+    assert csv.count("# ") == 2 and raw[3:].decode("utf-8") == csv
     assert s.frames()["Values"]["v"].iloc[0] == 1.23456  # raw numbers kept
+
+
+def test_latex_escapes_text_not_math():
+    t = pd.DataFrame({"share_%": ["a & b", "#1"], "x": [1.0, 2.0]}, index=["r_1", "$\\rho$"])
+    tex = Summary("T", (SummaryTable("t", t),)).to_latex()
+    assert r"share\_\%" in tex and r"a \& b" in tex and r"\#1" in tex and r"r\_1" in tex
+    assert r"$\rho$" in tex  # math kept as written
+    assert latex_escape("50% of x_i & {y}") == r"50\% of x\_i \& \{y\}"
+
+
+def test_summary_to_excel(tmp_path):
+    s = Toy(np.array([1.0, -2.0, 3.0])).summary()
+    path = s.to_excel(tmp_path / "s.xlsx")
+    sheets = pd.read_excel(path, sheet_name=None, index_col=0)
+    assert list(sheets) == ["Counts", "Values", "notes"]
+    assert sheets["Values"]["v"].tolist() == [1.0, -2.0, 3.0]
+
+
+def test_table_result_has_no_gpkg(tmp_path):
+    class T(TableResult):
+        def to_frame(self):
+            return pd.DataFrame({"a": [1]})
+
+    with pytest.raises(InputError, match="to_csv"):
+        T().to_gpkg(tmp_path / "x.gpkg")
+
+
+def test_unit_result_puts_ids_first(provinces):
+    data = provinces.assign(v=np.arange(len(provinces), dtype=float))
+
+    class U(UnitResult):
+        def to_frame(self):
+            return self._unit_frame(pd.DataFrame({"out": data["v"] * 2}, index=data.index))
+
+    u = U(units=unit_columns(data, id_column="adcode", values="v"), geometry=data.geometry)
+    f = u.to_frame()
+    assert list(f.columns) == ["adcode", "name", "name_short", "v", "out", "geometry"]
+    assert (f["out"] == 2 * f["v"]).all() and f.index.equals(data.index)
+    assert u == u  # dataclass equality does not raise on arrays
 
 
 def test_result_gpkg_and_plot(provinces, tmp_path):

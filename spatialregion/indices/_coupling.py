@@ -50,7 +50,7 @@ def coupling_class(d: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------
 # coupling coordination
 # ---------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CouplingResult(Result):
     """Coupling degree C, comprehensive index T, coordination degree D and class.
 

@@ -151,7 +151,7 @@ def _score_style(frame: pd.DataFrame, column: str, title: str):
     return maps.classify_style(frame, column, k=5, title=title)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _IndexResult(Result):
     """Shared parts of entropy and TOPSIS results (per-row scores)."""
 
@@ -242,7 +242,7 @@ class _IndexResult(Result):
         return super().plot(ax=ax, **kwargs)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EntropyResult(_IndexResult):
     """Entropy weights and the weighted composite score.
 
@@ -291,7 +291,7 @@ class EntropyResult(_IndexResult):
         return Summary("Entropy-weight method 熵权法", tuple(tables), _notes(self))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TopsisResult(_IndexResult):
     """Entropy-TOPSIS: weights, distances to the ideal and anti-ideal, closeness, rank.
 

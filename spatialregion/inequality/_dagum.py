@@ -100,7 +100,7 @@ def _dagum_kernel(values: np.ndarray, codes: np.ndarray, k: int) -> dict[str, np
 # ---------------------------------------------------------------------------
 # Dagum result
 # ---------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DagumResult(Result):
     """Dagum (1997) Gini decomposition of one period.
 

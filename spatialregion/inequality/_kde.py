@@ -58,7 +58,7 @@ def _peaks(grid: np.ndarray, dens: np.ndarray, min_peak_fraction: float) -> dict
     }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class KDEResult(Result):
     """Gaussian kernel-density curves per period and their shape table.
 

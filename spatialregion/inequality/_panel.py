@@ -30,7 +30,7 @@ def _dagum_notes(groups: pd.DataFrame) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------
 # panels of decompositions
 # ---------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class InequalityPanel(Result):
     """One decomposition per period (Dagum or Theil), printed as the table by year.
 

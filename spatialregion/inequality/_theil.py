@@ -52,7 +52,7 @@ def _theil_kernel(values: np.ndarray, codes: np.ndarray, k: int, measure: str) -
     return {"total": total, "within": within, "between": between, "by_group": by_group, "weight": weight, "n": n_g, "mean": mu_g}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TheilResult(Result):
     """Theil index (T or L) of one period with its within/between decomposition.
 

@@ -28,7 +28,7 @@ from ._spatial import _weights_matrix
 LISA_STATES = ("HH", "LH", "LL", "HL")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LisaMarkovResult(_ChainResult):
     """Markov chain of LISA quadrants (Rey, Murray & Anselin 2011; giddy ``LISA_Markov``).
 

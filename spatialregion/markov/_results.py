@@ -33,7 +33,7 @@ def _with_geometry(frame: pd.DataFrame, geometry: Any) -> pd.DataFrame:
     return gpd.GeoDataFrame(frame, geometry=geometry.values, crs=geometry.crs, index=frame.index)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _ChainResult(Result):
     """Base of the chain results: the estimates every chain has (documented in each subclass)."""
 
@@ -52,7 +52,7 @@ class _ChainResult(Result):
         return _heatmaps(mats, counts, titles, self.labels, ax=ax, **kwargs)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MarkovResult(_ChainResult):
     """Classic (Rey 2001) Markov chain of a classed panel.
 
@@ -154,7 +154,7 @@ def _breaks_note(breaks: np.ndarray, fixed: bool) -> str:
     return f"Breaks ({kind}): {', '.join(f'{b:.6g}' for b in breaks)}; a value equal to a break belongs to the lower class."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SpatialMarkovResult(_ChainResult):
     """Spatial Markov chain: transition matrices conditioned on the spatial-lag class.
 

@@ -31,7 +31,7 @@ def _geo(frame: pd.DataFrame, geometry: Any) -> Any:
     return gpd.GeoDataFrame(frame, geometry=np.asarray(geometry.values), crs=geometry.crs)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ConflictResult(Result):
     """Pairwise overlaps between control lines (:func:`conflicts`).
 
@@ -219,7 +219,7 @@ def conflicts(
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ChangeResult(Result):
     """Zone transitions between two dates (:func:`change`).
 

@@ -186,7 +186,7 @@ def weighted_stats(values: np.ndarray, weights: np.ndarray, percentiles: Sequenc
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ZonalResult(Result):
     """Raster statistics per unit or per unit × zone (:func:`zonal_stats`).
 

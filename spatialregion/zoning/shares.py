@@ -40,7 +40,7 @@ def class_style(classes: Sequence[Any]) -> tuple[list[str], list[str]]:
     return colors, names
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ShareResult(Result):
     """Area of each zone class inside each unit (:func:`overlay_shares`).
 
@@ -342,7 +342,7 @@ def _unit_areas(geoms: np.ndarray, ids: pd.Index) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DominantResult(Result):
     """Dominant zone of each unit (:func:`dominant_function`).
 
