@@ -33,6 +33,21 @@ __all__ = [
 
 
 class Label(NamedTuple):
+    """One class label: machine key, Chinese and English text, map colour.
+
+    Parameters
+    ----------
+    key : str
+        Stable machine key used in result frames, styles and GeoPackages
+        (e.g. ``"hot"``, ``"HH"``).
+    zh : str
+        Chinese label as the literature prints it (e.g. ``"热点"``).
+    en : str
+        English twin (e.g. ``"Hot spot"``).
+    color : str, default "#cccccc"
+        Map / legend colour, ``"#rrggbb"``.
+    """
+
     key: str  # stable machine key used in frames and styles
     zh: str
     en: str
@@ -190,9 +205,19 @@ MARKOV_CLASSES: dict[int, tuple[Label, ...]] = {
 def markov_classes(k: int, prefix: str = "C") -> tuple[Label, ...]:
     """Labels of ``k`` ordered Markov classes, low → high.
 
-    ``k`` = 3, 4 or 5 gives :data:`MARKOV_CLASSES` (低水平 Low … 高水平 High);
-    any other ``k`` falls back to ``C1 … Ck`` (``prefix`` + number as key, Chinese
-    and English label alike).
+    Parameters
+    ----------
+    k : int
+        Number of classes.  3, 4 or 5 give :data:`MARKOV_CLASSES`
+        (低水平 Low … 高水平 High).
+    prefix : str, default "C"
+        For any other ``k``: key and label of class ``c`` are
+        ``f"{prefix}{c}"`` (``C1 … Ck``), Chinese and English alike.
+
+    Returns
+    -------
+    tuple of Label
+        ``k`` labels, lowest class first.
     """
     if k in MARKOV_CLASSES:
         return MARKOV_CLASSES[k]
@@ -232,10 +257,46 @@ def _lookup(table: tuple[Label, ...], key: str) -> Label:
 
 
 def zh(table: tuple[Label, ...], key: str) -> str:
-    """Chinese label of ``key`` in ``table``."""
+    """Chinese label of ``key`` in ``table``.
+
+    Parameters
+    ----------
+    table : tuple of Label
+        A label table, e.g. :data:`HOTSPOT_CLASSES`.
+    key : str
+        The machine key, e.g. ``"hot"``.
+
+    Returns
+    -------
+    str
+        The Chinese label, e.g. ``"热点"``.
+
+    Raises
+    ------
+    KeyError
+        If no label in ``table`` has this key.
+    """
     return _lookup(table, key).zh
 
 
 def en(table: tuple[Label, ...], key: str) -> str:
-    """English label of ``key`` in ``table``."""
+    """English label of ``key`` in ``table``.
+
+    Parameters
+    ----------
+    table : tuple of Label
+        A label table, e.g. :data:`HOTSPOT_CLASSES`.
+    key : str
+        The machine key, e.g. ``"hot"``.
+
+    Returns
+    -------
+    str
+        The English label, e.g. ``"Hot spot"``.
+
+    Raises
+    ------
+    KeyError
+        If no label in ``table`` has this key.
+    """
     return _lookup(table, key).en

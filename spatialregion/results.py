@@ -46,7 +46,22 @@ ID_COLUMNS = ("adcode", "name", "name_short")
 
 @dataclass(frozen=True)
 class SummaryTable:
-    """One titled table of a :class:`Summary`."""
+    """One titled table of a :class:`Summary`.
+
+    Parameters
+    ----------
+    title : str
+        Caption of the table (e.g. ``"Global Moran's I"``); also the sheet name
+        in :meth:`Summary.to_excel` and the ``# title`` line in
+        :meth:`Summary.to_csv`.
+    frame : pandas.DataFrame
+        The table with unformatted numbers; its index is printed as the first
+        column.
+    float_format : str, default "{:.4f}"
+        :meth:`str.format` pattern applied to float cells in the text, HTML and
+        LaTeX renderings (NaN is shown empty).  CSV and Excel keep full
+        precision.
+    """
 
     title: str
     frame: pd.DataFrame
@@ -67,9 +82,20 @@ class SummaryTable:
 class Summary:
     """Tables and notes a paper would print, rendered in several formats.
 
-    ``str(summary)`` gives plain text; :meth:`to_html`, :meth:`to_latex` and
-    :meth:`to_csv` give the other renderings; :meth:`tables` returns the raw
-    DataFrames (numbers unformatted) for further processing.
+    ``str(summary)`` gives plain text; :meth:`to_html`, :meth:`to_latex`,
+    :meth:`to_csv` and :meth:`to_excel` give the other renderings;
+    :meth:`frames` returns the raw DataFrames (numbers unformatted) for
+    further processing.  Modelled on statsmodels' ``Summary``.
+
+    Parameters
+    ----------
+    title : str
+        Heading of the summary (e.g. ``"Getis-Ord Gi* hot spots (queen, R)"``).
+    tables : tuple of SummaryTable, default ()
+        The tables, in printing order.
+    notes : tuple of str, default ()
+        Footnotes (settings that change the statistic, warnings, references),
+        printed after the tables as ``Note: ...``.
     """
 
     title: str
@@ -78,6 +104,13 @@ class Summary:
 
     # -- renderings -------------------------------------------------------
     def as_text(self) -> str:
+        """Plain-text rendering (what ``str(summary)`` and ``print`` show).
+
+        Returns
+        -------
+        str
+            The title, each table under its underlined title, then the notes.
+        """
         out = [self.title, "=" * max(len(self.title), 8)]
         for t in self.tables:
             out += ["", t.title, "-" * max(len(t.title), 4), t._formatted().to_string()]
@@ -92,6 +125,14 @@ class Summary:
         return self.as_text()
 
     def to_html(self) -> str:
+        """HTML rendering (used by Jupyter's rich display).
+
+        Returns
+        -------
+        str
+            ``<h3>`` title, an ``<h4>`` and a ``<table>`` per table, a ``<p>``
+            per note; text is HTML-escaped.
+        """
         parts = [f"<h3>{_esc(self.title)}</h3>"]
         for t in self.tables:
             parts.append(f"<h4>{_esc(t.title)}</h4>")
@@ -102,7 +143,16 @@ class Summary:
     _repr_html_ = to_html
 
     def to_latex(self) -> str:
-        """LaTeX ``tabular`` per table; ``%``, ``_``, ``&``, ``#``, ``$``, ``{``, ``}`` escaped in text."""
+        """LaTeX ``tabular`` per table; ``%``, ``_``, ``&``, ``#``, ``$``, ``{``, ``}`` escaped in text.
+
+        Spans between a pair of ``$`` are treated as math and left unescaped.
+
+        Returns
+        -------
+        str
+            The tables (``DataFrame.to_latex`` output), with the title, table
+            titles and notes as ``%`` comment lines.
+        """
         parts = [f"% {self.title}"]
         for t in self.tables:
             parts.append(f"% {t.title}")
@@ -120,6 +170,16 @@ class Summary:
         The file is written as UTF-8 with a byte-order mark (``utf-8-sig``) so
         that Excel on Chinese Windows shows the Chinese labels; the returned
         string has no BOM.
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            File to write; nothing is written when ``None``.
+
+        Returns
+        -------
+        str
+            The CSV text (full-precision numbers, index included).
         """
         buf = io.StringIO()
         for t in self.tables:
@@ -132,7 +192,24 @@ class Summary:
         return text
 
     def to_excel(self, path: str | Path) -> Path:
-        """One sheet per table (needs ``openpyxl``, extra ``[excel]``); notes on a last sheet."""
+        """One sheet per table (needs ``openpyxl``, extra ``[excel]``); notes on a last sheet.
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.xlsx`` file to write.  Sheet names are the table titles,
+            cleaned of ``[]:*?/\\`` and shortened to fit Excel's 31 characters.
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Raises
+        ------
+        InputError
+            If openpyxl is not installed.
+        """
         try:
             import openpyxl  # noqa: F401
         except ImportError:  # pragma: no cover - depends on the extra
@@ -148,7 +225,13 @@ class Summary:
         return path
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """The tables as ``{title: DataFrame}`` with unformatted numbers."""
+        """The tables as ``{title: DataFrame}`` with unformatted numbers.
+
+        Returns
+        -------
+        dict of str to pandas.DataFrame
+            One entry per table, in printing order.
+        """
         return {t.title: t.frame for t in self.tables}
 
 
@@ -220,13 +303,54 @@ class Result:
         return frame
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Map the result with its standard style (see :func:`spatialregion.maps.plot_style`)."""
+        """Map the result with its standard style (see :func:`spatialregion.maps.plot_style`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure is made when ``None``.
+        **kwargs
+            Passed on to :func:`spatialregion.maps.plot_style` (e.g.
+            ``labels="name_short"``, ``title``).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes with the map.
+
+        Raises
+        ------
+        InputError
+            If the result has no geometry (the analysis got a plain DataFrame).
+        """
         from . import maps
 
         return maps.plot_style(self._geo_frame(), self._style(), ax=ax, **kwargs)
 
     def to_gpkg(self, path: str | Path, layer: str | None = None, **kwargs: Any) -> Path:
-        """Write :meth:`to_frame` as a styled GeoPackage layer (QGIS ``layer_styles``)."""
+        """Write :meth:`to_frame` as a styled GeoPackage layer (QGIS ``layer_styles``).
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.gpkg`` file (created, or a layer added to it).
+        layer : str, optional
+            Layer name; default the class name without ``Result``, lower case
+            (``HotspotResult`` → ``"hotspot"``).
+        **kwargs
+            Passed on to :func:`spatialregion.export.to_gpkg` (``qml_sidecar``,
+            ``append``).
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Raises
+        ------
+        InputError
+            If the result has no geometry.
+        """
         from . import export
 
         layer = layer or type(self).__name__.removesuffix("Result").lower()
@@ -246,7 +370,13 @@ class Result:
     __hash__ = object.__hash__
 
     def settings(self) -> dict[str, Any]:
-        """Scalar settings stored in the result (for notes and metadata)."""
+        """Scalar settings stored in the result (for notes and metadata).
+
+        Returns
+        -------
+        dict of str to scalar
+            Every field whose value is a str, int, float, bool or None.
+        """
         out = {}
         for f in fields(self):
             v = getattr(self, f.name)
@@ -287,12 +417,31 @@ def unit_columns(
 ) -> pd.DataFrame | None:
     """The columns that say which unit a row is, plus the analysed value(s).
 
-    Returns a DataFrame indexed like the result rows (``index``, default the
-    data's index) with, in order: ``id_column`` (when given), ``adcode``,
-    ``name``, ``name_short`` (when present) and the analysed ``values``
-    columns.  ``None`` when ``data`` is not a DataFrame (arrays carry no ids
-    besides their position).  Used by every per-unit result so that
-    ``to_frame()``, CSV and GeoPackage outputs identify each unit.
+    Used by every per-unit result (the ``units`` field of
+    :class:`UnitResult`) so that ``to_frame()``, CSV and GeoPackage outputs
+    identify each unit.
+
+    Parameters
+    ----------
+    data : DataFrame or Any
+        The analysis input.  Anything that is not a DataFrame (arrays) carries
+        no ids besides position and gives ``None``.
+    index : pandas.Index, optional
+        Index of the result rows; the unit columns are aligned to it (by
+        ``id_column`` when given and the indexes differ, else by index label).
+        Default: the data's own index.
+    id_column : str, optional
+        Column with the unit ids; included first when given and present.
+    values : str or sequence of str, optional
+        The analysed column(s), appended after the id columns (those present).
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        Indexed like the result rows, with, in order: ``id_column``,
+        ``adcode``, ``name``, ``name_short`` (those present) and the
+        ``values`` columns; no geometry.  ``None`` when ``data`` is not a
+        DataFrame.
     """
     if not isinstance(data, pd.DataFrame):
         return None

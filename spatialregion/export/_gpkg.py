@@ -197,7 +197,29 @@ def to_gpkg(
 
 
 def sidecar_path(path: str | Path, layer: str) -> Path:
-    """``<dir>/<stem>_<layer>.qml``: the QML sidecar :func:`to_gpkg` writes."""
+    """Path of the QML sidecar :func:`to_gpkg` writes next to a GeoPackage.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.gpkg`` file.
+    layer : str
+        The layer name.
+
+    Returns
+    -------
+    Path
+        ``<dir>/<stem>_<layer>.qml`` (e.g. ``out/result_hotspots.qml`` for
+        ``out/result.gpkg``, layer ``hotspots``).  The file is not checked or
+        created.
+
+    Notes
+    -----
+    QGIS applies the style embedded in ``layer_styles`` when it opens the
+    GeoPackage layer; the sidecar serves users who convert the layer to
+    another format (e.g. a shapefile) or load the style by hand
+    (Layer Properties → Symbology → Style → Load Style).
+    """
     path = Path(path)
     return path.with_name(f"{path.stem}_{layer}.qml")
 
@@ -232,7 +254,33 @@ def _check_style_fits(gdf: gpd.GeoDataFrame, style: Style) -> None:
 
 
 def layer_styles(path: str | Path) -> pd.DataFrame:
-    """The ``layer_styles`` table of a GeoPackage (empty frame when it has none)."""
+    """Read the QGIS ``layer_styles`` table of a GeoPackage.
+
+    Parameters
+    ----------
+    path : str or Path
+        An existing ``.gpkg`` file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per stored style, in insertion order, with the columns QGIS
+        uses (``f_table_name``, ``f_geometry_column``, ``styleName``,
+        ``styleQML``, ``styleSLD``, ``useAsDefault``, ``description``, ...).
+        An empty frame with columns ``f_table_name, styleName, styleQML,
+        useAsDefault`` when the file has no styles.
+
+    Raises
+    ------
+    InputError
+        If ``path`` does not exist.
+
+    Notes
+    -----
+    The table layout is the one QGIS creates on "Save as default" into a
+    GeoPackage (``QgsOgrProviderUtils`` / ``QgsOgrProvider::saveStyle``); the
+    row with ``useAsDefault = 1`` is applied when QGIS opens the layer.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(f"no such file: {path}")

@@ -142,6 +142,27 @@ def _empty_dd() -> ET.Element:
 def qml(style: Style) -> str:
     """The QGIS layer style (QML document) of ``style``.
 
+    Parameters
+    ----------
+    style : Style
+        The style to render.
+
+    Returns
+    -------
+    str
+        The QML document (``<!DOCTYPE qgis ...>`` followed by the ``<qgis>``
+        element with ``styleCategories="Symbology"``), as stored in the
+        ``styleQML`` column of ``layer_styles`` and in the ``.qml`` sidecar.
+
+    Raises
+    ------
+    InputError
+        If ``style`` is not a :class:`Style`, has an unknown kind or geometry,
+        no classes, a graduated class with ``lower > upper``, or a colour
+        that is not a colour.
+
+    Notes
+    -----
     A ``categorizedSymbol`` renderer (one ``<category>`` per class, matched on
     the text of the value) or a ``graduatedSymbol`` renderer (one ``<range>``
     per class, ``lower``/``upper`` as in the style; QGIS assigns a value to the
@@ -154,6 +175,11 @@ def qml(style: Style) -> str:
 
     The document loads in QGIS 3.22 and later (symbol-layer properties are
     written both as ``<prop>`` elements and as an ``<Option>`` map).
+
+    References
+    ----------
+    QGIS 3.22 ``QgsCategorizedSymbolRenderer::save`` and
+    ``QgsGraduatedSymbolRenderer::save`` (the layout of ``<renderer-v2>``).
     """
     _check_style(style)
     root = ET.Element("qgis", {"version": _QGIS_VERSION, "styleCategories": "Symbology"})
@@ -203,9 +229,39 @@ _SE = "http://www.opengis.net/se"
 def sld(style: Style, layer: str = "layer") -> str:
     """The style as an OGC SLD 1.1 document (one ``<se:Rule>`` per class).
 
+    Parameters
+    ----------
+    style : Style
+        The style to render.
+    layer : str, default "layer"
+        Name written into ``<se:Name>`` of the ``NamedLayer`` and
+        ``UserStyle`` (the GeoPackage layer name when called by
+        :func:`to_gpkg`).
+
+    Returns
+    -------
+    str
+        The SLD document, UTF-8 XML text, as stored in the ``styleSLD`` column
+        of ``layer_styles``.
+
+    Raises
+    ------
+    InputError
+        If the style is malformed (see :func:`qml`) or a colour is not a colour.
+
+    Notes
+    -----
     Categorized classes filter on ``PropertyIsEqualTo``; graduated classes on
     ``lower < x <= upper`` (``>=`` for the first class).  Sizes are converted
     from mm to pixels at 0.28 mm/pixel (the SLD standard rendering pixel).
+    Polygons become ``PolygonSymbolizer`` (fill + #232323 outline), lines
+    ``LineSymbolizer`` and points ``PointSymbolizer`` circles.
+
+    References
+    ----------
+    OGC 05-078r4, Styled Layer Descriptor profile of the Web Map Service
+    Implementation Specification, version 1.1.0; OGC 05-077r4, Symbology
+    Encoding Implementation Specification, version 1.1.0.
     """
     _check_style(style)
     ET.register_namespace("sld", _SLD)

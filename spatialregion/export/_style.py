@@ -15,13 +15,32 @@ from ..errors import InputError, MissingValueError
 
 @dataclass(frozen=True)
 class StyleClass:
-    """One legend entry.
+    """One legend entry (class) of a :class:`Style`.
 
     For a categorized style ``value`` is the category; for a graduated style
     ``lower``/``upper`` bound the class (``lower < x <= upper``; the first class
-    also includes ``lower``).  ``size`` (optional, millimetres) is the line
-    width or marker diameter of the class; when ``None`` a default is used
-    (see :func:`symbol_sizes`).
+    also includes ``lower``).  Usually built by :func:`categorized`,
+    :func:`graduated` or :func:`label_style` rather than by hand.
+
+    Parameters
+    ----------
+    color : str
+        Fill (polygons) or stroke/marker (lines, points) colour: ``"#rrggbb"``
+        or any matplotlib colour name.
+    label : str
+        Legend text of the class, e.g. ``"热点 Hot spot"`` or ``"0.1 – 0.25"``.
+    value : Any, optional
+        Categorized styles: the column value this class matches (numbers
+        compare numerically, ``1 == 1.0``; anything else by its text).
+        ``None`` for graduated styles.
+    lower, upper : float, optional
+        Graduated styles: the class edges in the column's units
+        (``lower < x <= upper``; the first class also includes ``lower``).
+        ``None`` for categorized styles.
+    size : float, optional
+        Line width (lines), marker diameter (points) or outline width
+        (polygons) of the class, in millimetres; ``None`` uses the default of
+        :func:`symbol_sizes`.
     """
 
     color: str
@@ -36,20 +55,34 @@ class StyleClass:
 class Style:
     """Classes, colours and labels of one column of a layer.
 
-    Attributes
+    The same object drives matplotlib maps
+    (:func:`spatialregion.maps.plot_style`) and the QGIS style written into a
+    GeoPackage (:func:`to_gpkg`, :func:`qml`, :func:`sld`), so a map and the
+    layer opened in QGIS show the same classes and colours.  Build it with
+    :func:`categorized`, :func:`graduated` or :func:`label_style`.
+
+    Parameters
     ----------
     column : str
-        The attribute the renderer classifies.
+        The attribute (column name) the renderer classifies.
     kind : {"categorized", "graduated"}
-        QGIS renderer type.
+        QGIS renderer type: one class per value (``"categorized"``) or one
+        class per numeric range (``"graduated"``).
     classes : tuple of StyleClass
         Legend entries, in legend order.
-    title : str
-        Legend title.
-    geometry : {"polygon", "line", "point"}
-        Symbol type.
-    size_column : str or None
-        For lines/points: attribute that scales width/size (optional).
+    title : str, default ""
+        Legend title (the column name is shown when empty).
+    geometry : {"polygon", "line", "point"}, default "polygon"
+        Symbol type: ``SimpleFill``, ``SimpleLine`` or ``SimpleMarker`` in QGIS.
+    size_column : str or None, default None
+        For lines/points: numeric attribute that scales the line width / marker
+        size linearly between the ranges of :func:`symbol_sizes` (a QGIS
+        data-defined ``scale_linear`` expression).  Ignored for polygons.
+
+    See Also
+    --------
+    categorized, graduated, label_style : Constructors.
+    qml, sld : The style as a QGIS QML or OGC SLD document.
     """
 
     column: str
@@ -73,7 +106,45 @@ def categorized(
 ) -> Style:
     """Build a categorized :class:`Style` (one class per value).
 
-    ``sizes`` (optional, mm) gives each class its own line width / marker size.
+    Parameters
+    ----------
+    column : str
+        Name of the column the style classifies.
+    values : sequence
+        The category values, one per class, in legend order.  Numbers match
+        numerically (``1 == 1.0``); other values by their text.
+    colors : sequence of str
+        One colour per value (``"#rrggbb"`` or a matplotlib colour name).
+    labels : sequence of str, optional
+        Legend text, one per value; default the values' text.
+    title : str, default ""
+        Legend title.
+    geometry : {"polygon", "line", "point"}, default "polygon"
+        Geometry type of the layer the style is for.
+    size_column : str, optional
+        Lines/points only: numeric column scaling width/size (see :class:`Style`).
+    sizes : sequence of float, optional
+        One positive line width / marker diameter per class, in millimetres;
+        default :func:`symbol_sizes`.
+
+    Returns
+    -------
+    Style
+        A ``"categorized"`` style with one :class:`StyleClass` per value.
+
+    Raises
+    ------
+    ValueError
+        If ``values``, ``colors`` and ``labels`` differ in length.
+    InputError
+        If ``sizes`` is not one positive finite number per class.
+
+    Examples
+    --------
+    >>> from spatialregion.export import categorized
+    >>> st = categorized("zone", ["east", "west"], ["#e41a1c", "#377eb8"], ["东部 East", "西部 West"])
+    >>> [c.label for c in st.classes]
+    ['东部 East', '西部 West']
     """
     labels = [str(v) for v in values] if labels is None else list(labels)
     if not (len(values) == len(colors) == len(labels)):
@@ -99,8 +170,41 @@ def label_style(
 
     Values are the labels' keys (or ``values``, one per label), colours their
     colours, legend text ``"热点 Hot spot"`` (``bilingual=False``: Chinese only).
-    With ``present`` (the column's values), labels absent from it are left out of
-    the legend.  ``kwargs`` go to :func:`categorized`.
+
+    Parameters
+    ----------
+    column : str
+        Name of the column the style classifies.
+    labels : sequence of Label
+        A label table such as :data:`spatialregion.labels.HOTSPOT_CLASSES`, in
+        legend order.
+    present : iterable, optional
+        The values that actually occur in the column; labels whose value is
+        absent are left out of the legend.  Default: keep every label.
+    values : sequence, optional
+        The column value of each label, one per label, when the column does not
+        hold the labels' keys (e.g. ArcGIS ``Gi_Bin`` integers).  Default: the
+        labels' ``key``.
+    bilingual : bool, default True
+        Legend text ``"<Chinese> <English>"``; ``False`` shows Chinese only.
+    title : str, default ""
+        Legend title.
+    **kwargs
+        Passed on to :func:`categorized` (``geometry``, ``size_column``,
+        ``sizes``).
+
+    Returns
+    -------
+    Style
+        A ``"categorized"`` style with the labels' colours.
+
+    Examples
+    --------
+    >>> from spatialregion.export import label_style
+    >>> from spatialregion.labels import HOTSPOT_CLASSES
+    >>> st = label_style("class", HOTSPOT_CLASSES, present=["hot", "cold"])
+    >>> [c.label for c in st.classes]
+    ['冷点 Cold spot', '热点 Hot spot']
     """
     table = list(labels)
     vals = [lab.key for lab in table] if values is None else list(values)
@@ -125,8 +229,48 @@ def graduated(
 ) -> Style:
     """Build a graduated :class:`Style` from ``k + 1`` class edges and ``k`` colours.
 
-    ``sizes`` (optional, mm) gives each class its own line width / marker size;
-    by default lines and points grow with the class (:func:`symbol_sizes`).
+    Class ``i`` holds ``breaks[i] < x <= breaks[i + 1]``; the first class also
+    includes ``breaks[0]`` (QGIS's rule: the first matching range wins).
+
+    Parameters
+    ----------
+    column : str
+        Name of the numeric column the style classifies.
+    breaks : sequence of float
+        ``k + 1`` non-decreasing class edges in the column's units, lowest first
+        (e.g. ``mapclassify`` bins with the minimum prepended).
+    colors : sequence of str
+        ``k`` colours, lowest class first.
+    labels : sequence of str, optional
+        ``k`` legend texts; default ``"lo – hi"`` with 4 significant digits.
+    title : str, default ""
+        Legend title.
+    geometry : {"polygon", "line", "point"}, default "polygon"
+        Geometry type of the layer the style is for.
+    size_column : str, optional
+        Lines/points only: numeric column scaling width/size (see :class:`Style`).
+    sizes : sequence of float, optional
+        ``k`` positive line widths / marker diameters in millimetres; by
+        default lines and points grow with the class (:func:`symbol_sizes`).
+
+    Returns
+    -------
+    Style
+        A ``"graduated"`` style with ``k`` classes.
+
+    Raises
+    ------
+    ValueError
+        If there are fewer than two breaks or not ``len(breaks) - 1`` colours.
+    InputError
+        If ``breaks`` decrease, or ``sizes`` is not ``k`` positive numbers.
+
+    Examples
+    --------
+    >>> from spatialregion.export import graduated
+    >>> st = graduated("gdp_pc", [0, 5, 10], ["#fee5d9", "#a50f15"])
+    >>> [c.label for c in st.classes]
+    ['0 – 5', '5 – 10']
     """
     edges = [float(b) for b in breaks]
     k = len(edges) - 1
@@ -172,6 +316,23 @@ def symbol_sizes(style: Style) -> np.ndarray:
     and a linear ramp (thin → thick, small → large) for graduated lines and
     points, so that a flow map's strongest class is drawn widest.  Polygons:
     the outline width.
+
+    Parameters
+    ----------
+    style : Style
+        The style whose classes are sized.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of length ``len(style.classes)``, in millimetres (QGIS
+        ``MM`` units; maps convert to points, 1 mm = 72 / 25.4 pt).
+
+    Notes
+    -----
+    Defaults: polygon outline 0.26 mm (QGIS's default); lines 0.6 mm, or a
+    ramp from 0.25 to 1.5 mm for graduated styles; point markers 2.5 mm, or a
+    ramp from 1.5 to 4.5 mm for graduated styles.
     """
     k = len(style.classes)
     if style.geometry == "polygon":
@@ -190,9 +351,31 @@ def class_codes(style: Style, values: Any, index: Sequence[Any] | None = None) -
     Categorized: the class whose ``value`` equals the value (numbers compare
     numerically, ``1 == 1.0``).  Graduated: ``lower < x <= upper``, the first
     class also including its lower edge (QGIS's rule: the first matching range
-    in legend order).  Raises :class:`MissingValueError` for missing values and
-    :class:`InputError` for values that fall in no class, naming the rows
-    (``index`` labels when given).
+    in legend order).
+
+    Parameters
+    ----------
+    style : Style
+        The style whose classes are matched.
+    values : array-like
+        The column's values, one per row (categories, or numbers for a
+        graduated style).
+    index : sequence, optional
+        Row labels used in error messages (e.g. the GeoDataFrame's index);
+        default the row positions.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int64`` array of class numbers, one per value.
+
+    Raises
+    ------
+    MissingValueError
+        If a value is missing (NaN/None); the rows are named.
+    InputError
+        If a value falls in no class, or a graduated style meets a non-numeric
+        column; the rows are named.
     """
     vals = pd.Series(values).reset_index(drop=True)
     labels = list(index) if index is not None else list(range(len(vals)))

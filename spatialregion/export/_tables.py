@@ -26,8 +26,24 @@ def _keep_index(df: pd.DataFrame) -> bool:
 def to_csv(df: pd.DataFrame, path: str | Path) -> Path:
     """Write a table as UTF-8 CSV with a byte-order mark (Excel opens Chinese correctly).
 
-    Geometry columns are dropped; a non-default index (e.g. adcodes) is kept as
-    the first column.  Returns ``path``.
+    Parameters
+    ----------
+    df : DataFrame or Series
+        The table (a GeoDataFrame is fine).  Geometry columns are dropped; a
+        non-default index (e.g. adcodes) is kept as the first column, a
+        default ``RangeIndex`` is not written.
+    path : str or Path
+        Output file; parent folders are created.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    InputError
+        If ``df`` is not a DataFrame or Series.
     """
     path = Path(path)
     table = _table(df)
@@ -39,8 +55,28 @@ def to_csv(df: pd.DataFrame, path: str | Path) -> Path:
 def to_excel(df: pd.DataFrame, path: str | Path, sheet_name: str = "data") -> Path:
     """Write a table as an ``.xlsx`` workbook (needs ``openpyxl``).
 
-    Geometry columns are dropped; a non-default index is kept.  Raises
-    :class:`ImportError` naming the package when openpyxl is not installed.
+    Parameters
+    ----------
+    df : DataFrame or Series
+        The table (a GeoDataFrame is fine).  Geometry columns are dropped; a
+        non-default index is kept as the first column.
+    path : str or Path
+        Output file, ending in ``.xlsx``; parent folders are created.
+    sheet_name : str, default "data"
+        Name of the worksheet (Excel allows at most 31 characters).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ImportError
+        If the optional package openpyxl is not installed (the message says
+        how to install it).
+    InputError
+        If ``path`` does not end in ``.xlsx`` or ``df`` is not a table.
     """
     try:
         import openpyxl  # noqa: F401
