@@ -32,6 +32,7 @@ _SUBMODULES = (
     "hotspots",
     "indices",
     "inequality",
+    "io",
     "labels",
     "maps",
     "markov",
@@ -42,7 +43,7 @@ _SUBMODULES = (
     "zoning",
 )
 
-__all__ = ["SpatialRegionError", "__version__", "load", *_SUBMODULES]
+__all__ = ["SpatialRegionError", "__version__", "load", "read", *_SUBMODULES]
 
 
 def load(*args: Any, **kwargs: Any):
@@ -50,6 +51,14 @@ def load(*args: Any, **kwargs: Any):
     from .regions import load as _load
 
     return _load(*args, **kwargs)
+
+
+def read(*args: Any, **kwargs: Any):
+    """Read a vector file or table (GB18030/UTF-8 detection, yearbook numbers); see
+    :func:`spatialregion.io.read`."""
+    from .io import read as _read
+
+    return _read(*args, **kwargs)
 
 
 def __getattr__(name: str) -> Any:

@@ -35,6 +35,7 @@ __all__ = [
     "finite_array",
     "rng_from_seed",
     "describe_rows",
+    "unit_labels",
 ]
 
 
@@ -58,7 +59,15 @@ def finite_array(values: Any, name: str = "values", index: Sequence[Any] | None 
     try:
         arr = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must be numeric: {exc}") from None
+        from ._numbers import offending_values
+
+        flat = np.asarray(values, dtype=object).ravel()
+        shown = ", ".join(repr(v) for v in offending_values(flat)) or str(exc)
+        raise InputError(
+            f"{name} must be numeric but holds text such as {shown}; read the file with "
+            "spatialregion.read (which parses '12,345', full-width digits and '—'/'..' as missing) "
+            "or convert the column with spatialregion.io.to_numeric"
+        ) from None
     if ndim is not None and arr.ndim != ndim:
         raise InputError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
     bad = ~np.isfinite(arr)
@@ -89,7 +98,7 @@ def column_values(data: Any, column: str | Sequence[str] | None = None, name: st
             raise InputError(f"column(s) {missing} not in the data; available: {list(data.columns)[:20]}")
         check_unique_ids(data.index, "index")
         label = column if isinstance(column, str) else name
-        arr = finite_array(data[cols].to_numpy(dtype=float, na_value=np.nan), label, data.index, ndim=2)
+        arr = finite_array(_numeric_block(data, cols), label, unit_labels(data), ndim=2)
         return (arr[:, 0] if isinstance(column, str) else arr), data.index
     if isinstance(data, pd.Series):
         check_unique_ids(data.index, "index")
@@ -97,6 +106,33 @@ def column_values(data: Any, column: str | Sequence[str] | None = None, name: st
     arr = np.asarray(data)
     arr = finite_array(arr, name, ndim=arr.ndim if arr.ndim in (1, 2) else 1)
     return arr, pd.RangeIndex(arr.shape[0])
+
+
+def unit_labels(data: pd.DataFrame) -> list[Any]:
+    """Labels naming the rows of ``data`` in error messages: ``"石家庄市 (130100)"`` when the
+    data has a ``name`` and/or ``adcode`` column (or ``name_short``), else the index labels."""
+    name_col = next((c for c in ("name", "name_short", "NAME", "Name") if c in data.columns), None)
+    code_col = next((c for c in ("adcode", "ADCODE", "code") if c in data.columns), None)
+    if name_col is None and code_col is None:
+        return list(data.index)
+    names = data[name_col].astype(str).tolist() if name_col is not None else None
+    codes = data[code_col].tolist() if code_col is not None else None
+    if names is None:
+        return [f"adcode {c}" for c in codes]
+    if codes is None:
+        return names
+    return [f"{n} ({c})" for n, c in zip(names, codes)]
+
+
+def _numeric_block(data: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """``data[cols]`` as floats; text columns of yearbook numbers are parsed, other text raises
+    an :class:`InputError` naming the column and two offending cells."""
+    from ._numbers import to_numeric
+
+    block = data[cols]
+    if all(pd.api.types.is_numeric_dtype(t) for t in block.dtypes):
+        return block.to_numpy(dtype=float, na_value=np.nan)
+    return np.column_stack([to_numeric(block[c], name=str(c)).to_numpy() for c in cols]) if cols else np.empty((len(block), 0))
 
 
 def check_unique_ids(ids: Iterable[Any], name: str = "id column") -> None:

@@ -19,6 +19,7 @@ __all__ = [
     "GeometryError",
     "CRSError",
     "UnknownRegionError",
+    "RegionMatchError",
     "WeightsError",
     "IslandError",
     "ConvergenceWarning",
@@ -63,6 +64,19 @@ class UnknownRegionError(SpatialRegionError, KeyError):
 
     def __str__(self) -> str:  # KeyError would otherwise print repr() of the message
         return str(self.args[0]) if self.args else ""
+
+
+class RegionMatchError(UnknownRegionError):
+    """Keys of a user table could not all be matched to embedded units.
+
+    ``matches`` holds the full match table of :func:`spatialregion.regions.match` (one row per
+    distinct key: ``key, adcode, name, status, candidates, note``), so a script can print or fix
+    the failing keys; the message lists them with suggestions.
+    """
+
+    def __init__(self, message: str, matches=None) -> None:
+        super().__init__(message)
+        self.matches = matches
 
 
 class WeightsError(InputError):

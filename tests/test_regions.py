@@ -209,7 +209,7 @@ def test_lookup_level():
     with pytest.raises(UnknownRegionError):
         regions.lookup("石家庄", level="province")
     with pytest.raises(InputError, match="level"):
-        regions.lookup("河北", level="county")
+        regions.lookup("河北", level="town")
 
 
 @pytest.mark.parametrize("layer", ["provinces", "prefectures"])
