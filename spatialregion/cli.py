@@ -7,6 +7,7 @@ Sub-commands live in :mod:`spatialregion.commands`, one module each.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import time
 from pathlib import Path
@@ -22,6 +23,66 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+_STATE = {"debug": False, "registered": False}
+
+#: one-line hints printed after ``error: ...``, by error class name (most specific first)
+_HINTS = {
+    "RegionMatchError": "fix or alias the keys listed above, or pass --unmatched drop; regions.match shows every key's status",
+    "MissingValueError": "fill the values, or pass --drop-missing to drop those units (they are listed)",
+    "DuplicateIdError": "each unit must appear once; a long table goes in --table with --year-column",
+    "UnknownRegionError": "names may be Chinese (full or short), pinyin/English or 6-digit adcodes",
+    "WeightsError": "--weights takes queen, rook, knn:6, distance_band:300km, inverse_distance:2 or economic:COLUMN",
+    "CRSError": "reproject or set the CRS of the input file (embedded layers are EPSG:4490)",
+    "GeometryError": "the units must be non-empty polygons",
+    "InputError": "check the file, the column names and the options (--help)",
+    "OSError": "check the path and the permissions",
+    "UnicodeError": "pass --encoding (e.g. --encoding gb18030 or --encoding utf-8)",
+}
+
+
+def _hint(exc: BaseException) -> str:
+    for cls in type(exc).__mro__:
+        if cls.__name__ in _HINTS:
+            return _HINTS[cls.__name__]
+    return "run with --debug for the traceback"
+
+
+def report_error(exc: BaseException) -> None:
+    """Print ``error: <message>`` (further lines of the message indented) and ``hint: ...`` on stderr."""
+    text = str(exc).strip() or type(exc).__name__
+    first, *rest = text.splitlines()
+    typer.echo(f"error: {first}", err=True)
+    for line in rest:
+        typer.echo(f"  {line}", err=True)
+    typer.echo(f"hint: {_hint(exc)} (traceback: spatialregion --debug ...)", err=True)
+
+
+def _guard(func):
+    """Wrap a command: user errors print one ``error:`` line and a hint and exit 2; ``--debug``
+    re-raises them with the traceback."""
+    from .errors import SpatialRegionError
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (SpatialRegionError, OSError, UnicodeError) as exc:
+            if _STATE["debug"]:
+                raise
+            report_error(exc)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+@app.callback()
+def _global_options(
+    debug: bool = typer.Option(False, "--debug", help="show the Python traceback of errors"),
+) -> None:
+    """Regional spatial analysis on China's provinces and prefecture-level cities."""
+    _STATE["debug"] = debug
 
 
 def _command_modules():
@@ -77,8 +138,14 @@ def demo(
 
 
 def _register_all() -> None:
+    if _STATE["registered"]:
+        return
     for mod in _command_modules():
         mod.register(app)
+    for info in app.registered_commands:
+        if info.callback is not None and not getattr(info.callback, "__wrapped__", None):
+            info.callback = _guard(info.callback)
+    _STATE["registered"] = True
 
 
 def main() -> None:  # console-script entry point
