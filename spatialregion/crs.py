@@ -1,4 +1,4 @@
-"""Coordinate reference systems used by spatialregion, and GCJ-02 ⇄ WGS-84 conversion.
+"""Coordinate reference systems used by spatialregion, and BD-09 ⇄ GCJ-02 ⇄ WGS-84 conversion.
 
 Constants
 ---------
@@ -27,10 +27,25 @@ no closed form and is computed here by fixed-point iteration
 which contracts because the Jacobian of the offset is tiny (|∂Δ/∂w| ≈ 1e-3):
 each step gains about three digits; eight steps reach < 1e-9 degrees.
 
+BD-09
+-----
+Baidu Maps publishes BD-09: GCJ-02 displaced once more by the published formula
+(x_π = π·3000/180)
+
+.. math::  z = \\sqrt{x^2 + y^2} + 2\\cdot10^{-5} \\sin(y x_π), \\quad
+           θ = \\operatorname{atan2}(y, x) + 3\\cdot10^{-6} \\cos(x x_π),
+
+   \\mathrm{lon_{bd}} = z\\cos θ + 0.0065, \\quad \\mathrm{lat_{bd}} = z\\sin θ + 0.006,
+
+with (x, y) the GCJ-02 longitude and latitude.  The closed-form inverse that circulates with
+it (subtract the offsets, reverse the signs) is off by up to ~5e-7 degrees (5 cm);
+:func:`bd09_to_gcj02` starts from it and iterates ``g ← g + (b − f(g))`` to 1e-12.
+
 References
 ----------
-googollee/eviltransform (MIT), test vectors for Shanghai, Shenzhen and Beijing;
-used as independent reference values in ``tests/test_crs.py``.
+googollee/eviltransform (MIT), test vectors for Shanghai, Shenzhen and Beijing; and the
+reference point of wandergis/coordtransform (116.404, 39.915) for GCJ-02 ⇄ BD-09; both used as
+independent reference values in ``tests/test_crs.py``.
 """
 
 from __future__ import annotations
@@ -47,6 +62,12 @@ __all__ = [
     "in_gcj_box",
     "wgs84_to_gcj02",
     "gcj02_to_wgs84",
+    "gcj02_to_bd09",
+    "bd09_to_gcj02",
+    "wgs84_to_bd09",
+    "bd09_to_wgs84",
+    "convert",
+    "points_from_table",
     "transform_geometry",
 ]
 
@@ -79,6 +100,15 @@ def in_gcj_box(lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
 
     The box is 72.004–137.8347 °E, 0.8293–55.8271 °N (as in eviltransform);
     outside it GCJ-02 equals WGS-84.
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        Degrees.
+
+    Returns
+    -------
+    ndarray of bool
     """
     lon_a, lat_a = _as_arrays(lon, lat)
     return (lon_a >= _LON_MIN) & (lon_a <= _LON_MAX) & (lat_a >= _LAT_MIN) & (lat_a <= _LAT_MAX)
@@ -164,11 +194,211 @@ def gcj02_to_wgs84(
     return w_lon, w_lat
 
 
+_X_PI = np.pi * 3000.0 / 180.0
+
+
+def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Convert GCJ-02 longitude/latitude to Baidu BD-09 (the published forward formula).
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        GCJ-02 degrees.
+
+    Returns
+    -------
+    (lon, lat) : tuple of ndarray
+        BD-09 degrees.
+    """
+    x, y = _as_arrays(lon, lat)
+    z = np.hypot(x, y) + 0.00002 * np.sin(y * _X_PI)
+    theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _X_PI)
+    return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006
+
+
+def bd09_to_gcj02(
+    lon: ArrayLike, lat: ArrayLike, *, tol: float = 1e-12, max_iter: int = 20
+) -> tuple[np.ndarray, np.ndarray]:
+    """Convert Baidu BD-09 longitude/latitude to GCJ-02 by iterating the forward formula.
+
+    Starts from the circulating closed-form inverse (off by up to ~5e-7 degrees) and iterates
+    ``g ← g + (b − f(g))``.
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        BD-09 degrees.
+    tol : float
+        Stop when every point moved less than ``tol`` degrees in the last step.
+    max_iter : int
+        Upper bound on iterations (three or four suffice).
+
+    Returns
+    -------
+    (lon, lat) : tuple of ndarray
+        GCJ-02 degrees; ``gcj02_to_bd09`` of the result reproduces the input to ~1e-12 degrees.
+    """
+    b_lon, b_lat = _as_arrays(lon, lat)
+    x, y = b_lon - 0.0065, b_lat - 0.006
+    z = np.hypot(x, y) - 0.00002 * np.sin(y * _X_PI)
+    theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)
+    g_lon, g_lat = z * np.cos(theta), z * np.sin(theta)
+    for _ in range(max_iter):
+        f_lon, f_lat = gcj02_to_bd09(g_lon, g_lat)
+        step_lon, step_lat = b_lon - f_lon, b_lat - f_lat
+        g_lon, g_lat = g_lon + step_lon, g_lat + step_lat
+        if step_lon.size == 0 or max(np.nanmax(np.abs(step_lon)), np.nanmax(np.abs(step_lat))) < tol:
+            break
+    return g_lon, g_lat
+
+
+def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Convert WGS-84 (or CGCS2000) longitude/latitude to Baidu BD-09 (via GCJ-02).
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        WGS-84 degrees.
+
+    Returns
+    -------
+    (lon, lat) : tuple of ndarray
+        BD-09 degrees.
+    """
+    return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
+
+
+def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Convert Baidu BD-09 longitude/latitude to WGS-84 (both inverses iterated).
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        BD-09 degrees.
+
+    Returns
+    -------
+    (lon, lat) : tuple of ndarray
+        WGS-84 degrees; round trip through :func:`wgs84_to_bd09` within 1e-9 degrees.
+    """
+    return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
+
+
+_CONVERT = {
+    ("wgs84", "gcj02"): wgs84_to_gcj02,
+    ("gcj02", "wgs84"): gcj02_to_wgs84,
+    ("gcj02", "bd09"): gcj02_to_bd09,
+    ("bd09", "gcj02"): bd09_to_gcj02,
+    ("wgs84", "bd09"): wgs84_to_bd09,
+    ("bd09", "wgs84"): bd09_to_wgs84,
+}
+_DATUMS = {"wgs84": "wgs84", "wgs-84": "wgs84", "epsg:4326": "wgs84", "cgcs2000": "wgs84", "epsg:4490": "wgs84",
+           "gcj02": "gcj02", "gcj-02": "gcj02", "amap": "gcj02", "gaode": "gcj02", "高德": "gcj02", "tencent": "gcj02",
+           "bd09": "bd09", "bd-09": "bd09", "baidu": "bd09", "百度": "bd09"}
+
+
+def _datum(name: str) -> str:
+    key = str(name).strip().lower()
+    if key not in _DATUMS:
+        raise InputError(f"unknown coordinate system {name!r}; use 'wgs84', 'gcj02' (Amap, Tencent) or 'bd09' (Baidu)")
+    return _DATUMS[key]
+
+
+def convert(lon: ArrayLike, lat: ArrayLike, *, source: str, target: str = "wgs84") -> tuple[np.ndarray, np.ndarray]:
+    """Convert longitude/latitude between WGS-84, GCJ-02 and BD-09.
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        Degrees.
+    source, target : {"wgs84", "gcj02", "bd09"}
+        Also accepted: ``"amap"``/``"gaode"``/``"tencent"`` (GCJ-02), ``"baidu"`` (BD-09),
+        ``"cgcs2000"``/``"EPSG:4490"``/``"EPSG:4326"`` (WGS-84).
+
+    Returns
+    -------
+    (lon, lat) : tuple of ndarray
+        Degrees in ``target``.
+    """
+    s, t = _datum(source), _datum(target)
+    if s == t:
+        return _as_arrays(lon, lat)
+    return _CONVERT[(s, t)](lon, lat)
+
+
+def points_from_table(
+    data, lon: str, lat: str, *, crs: str = "wgs84", keep_original: bool = False
+):
+    """City points from a table of longitudes/latitudes (Amap: GCJ-02, Baidu: BD-09) in CGCS2000.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table (not modified).
+    lon, lat : str
+        Longitude and latitude columns (degrees; text such as ``"116.404"`` is parsed).
+    crs : {"wgs84", "gcj02", "bd09"}
+        Coordinate system of the table: ``"gcj02"`` for points copied from Amap/Tencent,
+        ``"bd09"`` for Baidu.
+    keep_original : bool
+        Keep the input columns; by default ``lon``/``lat`` are replaced by the WGS-84 values.
+
+    Returns
+    -------
+    GeoDataFrame
+        Points in EPSG:4490 (CGCS2000 ≈ WGS-84), the table's other columns kept, same index;
+        ``lon``/``lat`` hold WGS-84 degrees (``keep_original=True`` adds ``<lon>_<crs>``).
+
+    Raises
+    ------
+    InputError
+        Unknown columns, non-numeric or missing coordinates (the rows named), or points outside
+        China's range (73–136 °E, 3–54 °N) for GCJ-02/BD-09 input.
+    """
+    import geopandas as gpd
+
+    from ._numbers import to_numeric
+    from ._validation import describe_rows, unit_labels
+
+    for col in (lon, lat):
+        if col not in data.columns:
+            raise InputError(f"column {col!r} not in the table; columns: {list(data.columns)[:20]}")
+    x = to_numeric(data[lon], name=lon).to_numpy()
+    y = to_numeric(data[lat], name=lat).to_numpy()
+    bad = ~(np.isfinite(x) & np.isfinite(y))
+    if bad.any():
+        labels = [lab for lab, b in zip(unit_labels(data), bad) if b]
+        raise InputError(f"missing coordinates in {describe_rows(labels)}; drop or fill them first")
+    datum = _datum(crs)
+    if datum != "wgs84":
+        outside = ~((x >= 73) & (x <= 136) & (y >= 3) & (y <= 54))
+        if outside.any():
+            labels = [lab for lab, b in zip(unit_labels(data), outside) if b]
+            raise InputError(
+                f"{describe_rows(labels)} lie outside China (73–136 °E, 3–54 °N), where {crs!r} is not defined; "
+                "are longitude and latitude swapped?"
+            )
+    wx, wy = convert(x, y, source=datum, target="wgs84")
+    out = data.drop(columns="geometry", errors="ignore").copy()
+    if keep_original:
+        out[f"{lon}_{datum}"], out[f"{lat}_{datum}"] = x, y
+    out[lon], out[lat] = wx, wy
+    return gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(wx, wy), crs=GEOGRAPHIC, index=data.index)
+
+
 def transform_geometry(geometry, func):
     """Apply a coordinate function ``func(lon, lat) -> (lon, lat)`` to shapely geometries.
 
-    ``geometry`` may be one geometry, an array of them or a GeoSeries (returned as the same kind,
-    CRS unchanged).  Used with :func:`gcj02_to_wgs84` to convert Amap boundaries.
+    Parameters
+    ----------
+    geometry : shapely geometry, array of geometries or GeoSeries
+        The geometries.
+    func : callable
+        ``func(lon, lat) -> (lon, lat)`` on arrays, e.g. :func:`gcj02_to_wgs84` for Amap boundaries.
+
+    Returns
+    -------
+    The same kind as ``geometry`` (a GeoSeries keeps its index and CRS).
     """
     import shapely
 

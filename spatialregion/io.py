@@ -93,6 +93,13 @@ def dbf_text_bytes(path: str | Path, max_records: int = 50_000) -> tuple[int, li
     10, 32-byte field descriptors from byte 32 up to the 0x0D terminator) and the first
     ``max_records`` records.
 
+    Parameters
+    ----------
+    path : str or Path
+        The ``.dbf`` file.
+    max_records : int
+        Records read at most (enough to judge the encoding).
+
     Returns
     -------
     (ldid, chunks) : (int, list of bytes)

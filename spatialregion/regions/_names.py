@@ -35,8 +35,27 @@ _COUNTY_SUFFIXES = ("自治县", "自治旗", "特区", "林区", "县", "区", 
 
 @dataclass(frozen=True)
 class Match:
-    """What one key means: ``adcode`` (None unless usable), ``status`` (one of :data:`STATUSES`),
-    ``candidates`` (adcodes worth showing), ``level`` where it was found, ``note``."""
+    """What one region key means (returned by :func:`classify`).
+
+    Parameters
+    ----------
+    adcode : int or None
+        Today's unit the key identifies (None unless one unit; for a merged unit the absorbing one).
+    status : str
+        One of :data:`STATUSES`.
+    candidates : tuple of int
+        Adcodes worth showing (suggestions, successors of a split, the ambiguous units).
+    level : str or None
+        Level where the key was found.
+    note : str
+        Human-readable explanation.
+    change : str
+        Type of the administrative change used (``rename``, ``upgrade``, ``merge``, ``split``).
+    change_year : int or None
+        Year of that change.
+    extra : dict
+        Free-form details.
+    """
 
     adcode: int | None
     status: str
@@ -483,8 +502,18 @@ def resolve(names: Iterable[Any] | pd.Series, *, level: str | None = None) -> np
 def names(level: str = "province", *, mainland: bool = True) -> pd.DataFrame:
     """Name table (adcode, name, name_short, name_en, province, groupings) without geometry.
 
-    ``level="county"`` (needs the ``[counties]`` extra) gives adcode, name, prefecture and
-    province of the 2,875 county-level units.
+    Parameters
+    ----------
+    level : {"province", "prefecture", "county"}
+        ``"county"`` (needs the ``[counties]`` extra) gives adcode, name, prefecture and
+        province of the 2,875 county-level units.
+    mainland : bool
+        Drop Taiwan, Hong Kong and Macao (province and prefecture levels).
+
+    Returns
+    -------
+    DataFrame
+        One row per unit in adcode order.
     """
     if level in ("county", "counties"):
         return _county_attributes().drop(columns="path").reset_index(drop=True).copy()
