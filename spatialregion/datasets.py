@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["ai_index", "bth_chains", "table_path"]
+__all__ = ["ai_index", "bth_chains", "nat", "nat_weights", "table_path"]
 
 
 def table_path(name: str) -> Path:
@@ -47,3 +47,31 @@ def bth_chains() -> pd.DataFrame:
     inconsistently (kept as printed).
     """
     return pd.read_csv(table_path("bth_chains_raw.csv"))
+
+
+def nat() -> pd.DataFrame:
+    """NCOVR US county homicides (3,085 counties): HR, RD, PS for 1960–1990.
+
+    Wide table in the shapefile's order with ``FIPSNO, NAME, STATE_NAME, STFIPS``
+    and ``HR60 … HR90`` (homicide rate per 100,000), ``RD60 … RD90`` (resource
+    deprivation), ``PS60 … PS90`` (population structure): exact copies of
+    libpysal's NCOVR ``NAT.dbf`` (Baller, Anselin, Messner, Deane & Hawkins 2001,
+    Criminology 39: 561–590).  The test data of spreg's panel models.
+    """
+    return pd.read_csv(table_path("nat_hr_rd_ps.csv"))
+
+
+def nat_weights():
+    """Queen contiguity of the NAT counties keyed by ``FIPSNO`` (pysal's ``nat_queen.gal``), a libpysal Graph
+    with integer ids in the order of :func:`nat`."""
+    from libpysal.graph import Graph
+    from libpysal.io import open as ps_open
+
+    f = ps_open(str(table_path("nat_queen.gal")))
+    try:
+        w = f.read()
+    finally:
+        f.close()
+    adj = Graph.from_W(w).adjacency
+    adj.index = adj.index.set_levels([lev.astype(int) for lev in adj.index.levels])
+    return Graph(adj, is_sorted=True)
