@@ -38,6 +38,7 @@ _SUBMODULES = (
     "markov",
     "network",
     "regions",
+    "regression",
     "results",
     "weights",
     "zoning",

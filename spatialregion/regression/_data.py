@@ -19,7 +19,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._validation import check_choice, finite_array
-from ..errors import AlignmentError, InputError, IslandError
+from ..errors import InputError, IslandError
 from ._ml import lag
 
 MODELS = ("ols", "slx", "sar", "sem", "sdm", "sdem")
@@ -37,6 +37,16 @@ class Formula:
 
 def parse_formula(formula: str) -> Formula:
     """Parse ``"y ~ x1 + x2"`` (plain column names joined by ``+``).
+
+    Parameters
+    ----------
+    formula : str
+        Response, ``~``, regressors joined by ``+``.
+
+    Returns
+    -------
+    Formula
+        ``.y`` the response, ``.x`` the regressors.
 
     Raises
     ------
@@ -134,54 +144,24 @@ def _wide_panel(data: pd.DataFrame, cols: list[str], periods: Sequence[Any], id_
     return out, ids, pd.Index(periods, name="period"), first
 
 
-def _sparse(weights: Any, ids: pd.Index, transform: str) -> sp.csr_matrix:
-    """The one conversion to a matrix aligned to ``ids`` (``weights.as_sparse`` when available)."""
+def spatial_weights(weights: Any, ids: pd.Index, transform: str, geo: Any) -> sp.csr_matrix:
+    """Weights as a CSR matrix in the order of ``ids`` through :func:`spatialregion.weights.as_sparse`
+    (queen contiguity of ``geo`` when ``weights`` is None); units without neighbours raise."""
     from .. import weights as _w
 
-    if sp.issparse(weights) or isinstance(weights, np.ndarray):
-        if weights.shape != (len(ids), len(ids)):
-            raise AlignmentError(f"weights matrix is {weights.shape}, the data has {len(ids)} units")
-        W = sp.csr_matrix(weights, dtype=float)
-        if transform == "R":
-            rs = np.asarray(W.sum(axis=1)).ravel()
-            W = sp.diags(np.divide(1.0, rs, out=np.zeros_like(rs), where=rs != 0)) @ W
-        elif transform == "B":
-            W = (W != 0).astype(float)
-        return sp.csr_matrix(W)
-    if hasattr(_w, "as_sparse"):
-        return sp.csr_matrix(_w.as_sparse(weights, ids, transform=transform), dtype=float)
-    g = _w.as_graph(weights, ids)
-    return sp.csr_matrix(g.transform(transform).sparse, dtype=float)
-
-
-def spatial_weights(data: Any, weights: Any, ids: pd.Index, transform: str, geo: Any) -> sp.csr_matrix:
-    """Weights as a CSR matrix in the order of ``ids``; queen contiguity of ``geo`` when ``weights`` is None."""
-    if weights is None:
-        if geo is None:
-            raise InputError(
-                "weights=None needs a GeoDataFrame (queen contiguity is built from it); pass weights "
-                "(a libpysal Graph or W, e.g. spatialregion.weights.build(gdf, method='queen'))"
-            )
-        from .. import weights as _w
-
-        weights = _w.build(geo, method="queen")
-    if isinstance(weights, str):
-        if geo is None:
-            raise InputError(f"weights={weights!r} builds weights from geometry: pass a GeoDataFrame")
-        from .. import weights as _w
-
-        weights = _w.build(geo, method=weights)
-    W = _sparse(weights, ids, transform)
-    W.setdiag(0.0)
-    W.eliminate_zeros()
-    empty = np.flatnonzero(np.diff(W.indptr) == 0)
-    if empty.size:
+    if (weights is None or isinstance(weights, str)) and geo is None:
+        raise InputError(
+            f"weights={weights!r} builds weights from geometry, so data must be a GeoDataFrame; otherwise pass "
+            "weights (a libpysal Graph or W, e.g. spatialregion.weights.build(gdf, method='queen'))"
+        )
+    sm = _w.as_sparse(weights, ids, transform=transform, data=geo)
+    if len(sm.islands):
         raise IslandError(
-            f"units without neighbours in the weights: {ids[empty][:10].tolist()} ({empty.size} in all); a spatial "
+            f"units without neighbours in the weights: {list(sm.islands)[:10]} ({len(sm.islands)} in all); a spatial "
             "lag of zero distorts ρ and the effects — link them, e.g. spatialregion.weights.build(gdf, "
             "method='queen', islands='nearest'), or drop them from data and weights"
         )
-    return W
+    return sp.csr_matrix(sm.matrix, dtype=float)
 
 
 def _geometry(frame: Any) -> Any:
@@ -236,7 +216,7 @@ def build_design(
     if not ids.is_unique:
         dups = ids[ids.duplicated()].unique().tolist()
         raise InputError(f"unit ids are duplicated: {dups[:10]}; each unit must appear once (per period)")
-    W = spatial_weights(data, weights, ids, transform, geo)
+    W = spatial_weights(weights, ids, transform, geo)
     X = np.column_stack([arrays[c].reshape(-1) for c in f.x])
     geometry = None if geo is None else (geo.geometry.reindex(ids) if panel else geo.geometry)
     return Design(arrays[f.y].reshape(-1), X, f.x, f.y, W, ids, pers, transform, geometry=geometry)

@@ -10,13 +10,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..results import Result, Summary, SummaryTable
+from ..results import Summary, SummaryTable, TableResult
 from . import _effects
-
-try:  # the lead's table base (falls back to the plain base until it lands)
-    from ..results import TableResult as _Base
-except ImportError:  # pragma: no cover
-    _Base = Result
 
 MODEL_NAMES = {
     "ols": "OLS",
@@ -30,7 +25,18 @@ FE_NAMES = {None: "none", "individual": "individual (spatial) 个体固定", "ti
 
 
 def stars(p: float) -> str:
-    """``***`` p < 0.01, ``**`` p < 0.05, ``*`` p < 0.1 (the convention of Chinese journals)."""
+    """Significance stars: ``***`` p < 0.01, ``**`` p < 0.05, ``*`` p < 0.1 (as Chinese journals print them).
+
+    Parameters
+    ----------
+    p : float
+        A p-value.
+
+    Returns
+    -------
+    str
+        The stars (empty for p ≥ 0.1 or NaN).
+    """
     if not np.isfinite(p):
         return ""
     return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
@@ -41,7 +47,7 @@ def _cell(est: float, p: float, digits: int) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class RegressionResult(_Base):
+class RegressionResult(TableResult):
     """A fitted spatial regression (names as statsmodels).
 
     Attributes
@@ -67,6 +73,26 @@ class RegressionResult(_Base):
         Innovations ε (stacked period by period).
     diagnostics : pandas.DataFrame or None
         Moran's I and LM tests of the OLS residuals (OLS and SLX).
+    formula : str
+        The formula fitted.
+    cov : pandas.DataFrame
+        Covariance of all parameters (see :meth:`cov_params`).
+    bias_correction : bool
+        Whether the Lee–Yu correction was applied (fixed effects only).
+    transform : str
+        Transform of the weights (``"R"`` row-standardised by default).
+    logdet : str or None
+        ``"eigen"`` or ``"lu"`` (see :class:`Spectrum`); None for OLS/SLX.
+    fitted : numpy.ndarray
+        Fitted values (see ``r2``).
+    ids, periods : pandas.Index
+        Unit ids (the order of W) and periods of the stacked arrays.
+    bias : pandas.Series or None
+        The Lee–Yu correction added to each parameter.
+    at_bound : bool
+        ρ/λ ended at the edge of the stable interval (a warning was raised).
+    _state : object
+        Internal: the design, W's spectrum and settings for effects and refits.
     """
 
     model: str
@@ -270,7 +296,13 @@ def paper_table(results: Sequence[RegressionResult], inference: str = "se", digi
     results : sequence of RegressionResult
     inference : {"se", "z"}
     digits : int
-    labels : column labels (default: the model names)
+    labels : sequence of str, optional
+        Column labels (default: the model names).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Formatted cells (strings), one column per model.
     """
     from .._validation import check_choice
 
@@ -310,7 +342,22 @@ def paper_table(results: Sequence[RegressionResult], inference: str = "se", digi
 
 
 def effects_table(effects: pd.DataFrame, digits: int = 4, inference: str = "se") -> pd.DataFrame:
-    """Effects as papers print them: estimate with stars over (se) or (z), one column per kind."""
+    """Effects as papers print them: estimate with stars over (se) or (z), one column per kind.
+
+    Parameters
+    ----------
+    effects : pandas.DataFrame
+        The output of :meth:`RegressionResult.effects`.
+    digits : int
+        Decimals.
+    inference : {"se", "z"}
+        What goes in parentheses.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns Direct, Indirect, Total; two rows per regressor.
+    """
     rows: dict[str, dict[str, str]] = {}
     for var in effects.index:
         top, bottom = {}, {}

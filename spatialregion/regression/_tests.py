@@ -87,10 +87,18 @@ def sdm_tests(result: RegressionResult) -> pd.DataFrame:
 def fixed_effects_tests(result: RegressionResult) -> pd.DataFrame:
     """LR tests of the individual and the time fixed effects of a panel model.
 
-    Fits the same model with two-way, individual-only and time-only effects and
-    returns ``LR individual FE`` (two-way vs time: 2Δllf ~ χ²(N − 1)) and ``LR
-    time FE`` (two-way vs individual: 2Δllf ~ χ²(T − 1)), columns
-    ``statistic, dof, p`` plus the log-likelihoods compared.
+    Parameters
+    ----------
+    result : RegressionResult
+        A panel result; the same model is fitted with two-way, individual-only
+        and time-only effects.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``LR individual FE`` (two-way vs time: 2Δllf ~ χ²(N − 1)) and ``LR time
+        FE`` (two-way vs individual: 2Δllf ~ χ²(T − 1)); columns ``statistic,
+        dof, p`` and the log-likelihoods compared.
     """
     if result.n_periods < 2:
         raise InputError("fixed_effects_tests needs a panel result (T ≥ 2)")
