@@ -43,16 +43,16 @@ def chain_scores(shift: float = 0.0, panel: str = "pooled") -> tuple[pd.DataFram
         table = wide[chain].reset_index()
         table.columns.name = None
         ind = [c for c in table.columns if c not in ("city", "year")]
-        res = indices.entropy_weights(table, columns=ind, period="year", panel=panel, shift=shift)
+        res = indices.entropy_weights(table, ind, id_column="city", period_column="year", panel=panel, shift=shift)
         results[name] = res
-        scores[name] = pd.Series(res.scores.to_numpy(), index=pd.MultiIndex.from_frame(table[["city", "year"]]))
+        scores[name] = res.scores  # indexed by (city, year)
     return pd.DataFrame(scores), results
 
 
 def coupling(variant: str = "sqrt", shift: float = 0.0) -> indices.CouplingResult:
     """Coupling coordination of P1 and P2 for every city-year (index ``(city, year)``)."""
     p, _ = chain_scores(shift)
-    return indices.coupling_coordination(p["P1"], p["P2"], variant=variant)
+    return indices.coupling_coordination(p, ["P1", "P2"], variant=variant)
 
 
 def paper_table(result: indices.CouplingResult) -> pd.DataFrame:
@@ -70,7 +70,7 @@ def main(out: Path = Path("bth-coupling")) -> None:
     for name, res in results.items():
         print(f"\nEntropy weights of {name} ({'industry' if name == 'P1' else 'innovation'} chain), pooled 2014–2023")
         print(res.table.round(4).to_string())
-    res = indices.coupling_coordination(p["P1"], p["P2"], variant="sqrt")
+    res = indices.coupling_coordination(p, ["P1", "P2"], variant="sqrt")
     table = paper_table(res)
     pd.set_option("display.width", 200)
     print("\nCoupling U = √(P1·P2)/(P1+P2) and coordination D = √(U·T), T = (P1+P2)/2")
@@ -89,14 +89,14 @@ def main(out: Path = Path("bth-coupling")) -> None:
         missing = sorted(set(sub.index) - set(cities["name_short"]))
         if missing:
             raise RuntimeError(f"cities {missing} not found in the jingjinji layer")
-        units = cities.set_index("name_short", drop=False).loc[sub.index]
-        r_year = indices.coupling_coordination(sub["P1"], sub["P2"], variant="sqrt", geometry=units.geometry)
+        units = cities.set_index("name_short", drop=False).loc[sub.index].reset_index(drop=True)
+        units = units.assign(P1=sub["P1"].to_numpy(), P2=sub["P2"].to_numpy())
+        r_year = indices.coupling_coordination(units, ["P1", "P2"], variant="sqrt", id_column="adcode")
         r_year.to_gpkg(out / "bth_coupling.gpkg", layer=f"coupling_{year}")
         if year in (years[0], years[-1]):
             ax = axes[0 if year == years[0] else 1]
-            maps.plot_style(r_year._geo_frame().assign(name_short=sub.index), r_year._style(), ax=ax,
-                            title=f"京津冀产业链–创新链耦合协调度 D, {year}", labels="name_short",
-                            legend_loc="lower right")
+            r_year.plot(ax=ax, title=f"京津冀产业链–创新链耦合协调度 D, {year}", labels="name_short",
+                        legend_loc="lower right")
     maps.save(fig, out / "bth_coupling_D.png", close=True)
     print(f"\nWrote {out / 'bth_coupling.csv'}, {out / 'bth_coupling.gpkg'}, {out / 'bth_coupling_D.png'}")
 

@@ -55,8 +55,8 @@ def bth_scores(shift: float = 0.0) -> Any:
     for chain, name in (("industry", "P1"), ("innovation", "P2")):
         table = wide[chain].reset_index()
         ind = [c for c in table.columns if c not in ("city", "year")]
-        res = indices.entropy_weights(table, columns=ind, period="year", shift=shift)
-        out[name] = pd.Series(res.scores.to_numpy(), index=pd.MultiIndex.from_frame(table[["city", "year"]]))
+        res = indices.entropy_weights(table, ind, id_column="city", period_column="year", shift=shift)
+        out[name] = res.scores
     return pd.DataFrame(out)
 
 
@@ -67,8 +67,8 @@ def register(app: typer.Typer) -> None:
         columns: str = typer.Option(..., "--columns", "-c", help="indicator columns, comma-separated"),
         directions: str = typer.Option("", "--directions", "-d", help="one '+' (benefit) or '-' (cost) per indicator, e.g. '++-' (default all '+')"),
         method: str = typer.Option("entropy", "--method", "-m", help="'entropy' (weighted score) or 'topsis' (entropy-TOPSIS)"),
-        period: str = typer.Option("", "--period", help="period column of a long panel (one row per unit and period)"),
-        id_column: str = typer.Option("", "--id-column", help="unit id column (carried into the tables)"),
+        period_column: str = typer.Option("", "--period-column", help="period column of a long panel (one row per unit and period; needs --id-column)"),
+        id_column: str = typer.Option("", "--id-column", help="unit id column (carried into the tables; matches a long panel's periods)"),
         panel: str = typer.Option("pooled", "--panel", help="'pooled' (comparable across periods) or 'per_period'"),
         shift: float = typer.Option(0.0, "--shift", help="added to normalised values before p_ij (0, 1e-4, 0.01)"),
         normalize: str = typer.Option("minmax", "--normalize", help="'minmax' or 'max' (x/max; cost: min/x)"),
@@ -84,11 +84,12 @@ def register(app: typer.Typer) -> None:
         frame = read_table(data)
         cols = split(columns)
         dirs = directions.strip() or None
-        kw = dict(columns=cols, period=period or None, id_column=id_column or None, panel=panel, shift=shift, normalize=normalize, constant=constant)
+        kw = dict(directions=dirs, period_column=period_column or None, id_column=id_column or None, panel=panel,
+                  shift=shift, normalize=normalize, constant=constant)
         if method == "entropy":
-            res = indices.entropy_weights(frame, dirs, **kw)
+            res = indices.entropy_weights(frame, cols, **kw)
         else:
-            res = indices.entropy_topsis(frame, dirs, normalization=normalization, **kw)
+            res = indices.entropy_topsis(frame, cols, normalization=normalization, **kw)
         typer.echo(str(res.summary()))
         out = ensure_out(out)
         from .. import export
@@ -99,9 +100,10 @@ def register(app: typer.Typer) -> None:
     @app.command("coupling")
     def coupling_command(
         data: str = typer.Argument(..., help="CSV/Excel table, vector file or embedded layer"),
-        u: str = typer.Option(..., "--u", "-u", help="subsystem index columns (values in [0, 1]), comma-separated, 2 or more"),
+        columns: str = typer.Option(..., "--columns", "-c", help="subsystem index columns (values in [0, 1]), comma-separated, 2 or more"),
         variant: str = typer.Option("standard", "--variant", help="'standard' C = n(ΠU)^(1/n)/ΣU or 'sqrt' (ΠU)^(1/n)/ΣU (max 1/n)"),
-        alpha: str = typer.Option("", "--alpha", help="subsystem weights in T, comma-separated (default equal)"),
+        coefficients: str = typer.Option("", "--coefficients", help="subsystem coefficients of T, comma-separated, summing to 1 (default equal)"),
+        id_column: str = typer.Option("", "--id-column", help="unit id column (carried into the outputs)"),
         out: Path = typer.Option(Path("coupling-out"), "--out", "-o", help="output folder"),
         figure: bool = typer.Option(True, "--figure/--no-figure", help="write a map when the data have geometry"),
     ) -> None:
@@ -109,19 +111,12 @@ def register(app: typer.Typer) -> None:
         from .. import indices, maps
 
         frame = read_table(data)
-        cols = split(u)
-        from ..errors import InputError
-
-        missing = [c for c in cols if c not in frame.columns]
-        if missing:
-            raise InputError(f"column(s) {missing} not in the data; available: {list(frame.columns)[:20]}")
-        geometry = frame.geometry if hasattr(frame, "crs") and "geometry" in frame.columns else None
-        a = [float(x) for x in split(alpha)] or None
-        res = indices.coupling_coordination(frame[cols], alpha=a, variant=variant, geometry=geometry)
+        a = [float(x) for x in split(coefficients)] or None
+        res = indices.coupling_coordination(frame, split(columns), coefficients=a, variant=variant, id_column=id_column or None)
         typer.echo(str(res.summary()))
         out = ensure_out(out)
         _write(res.to_frame(), out, "coupling", res, typer.echo)
-        if figure and geometry is not None:
+        if figure and res.geometry is not None:
             ax = res.plot(title="耦合协调度 Coupling coordination D")
             typer.echo(f"wrote {maps.save(ax, out / 'coupling_map.png', close=True)}")
 
@@ -134,7 +129,7 @@ def demo(ctx: DemoContext) -> None:
     from ..regions import load
 
     p = bth_scores()
-    res = indices.coupling_coordination(p["P1"], p["P2"], variant="sqrt")
+    res = indices.coupling_coordination(p, ["P1", "P2"], variant="sqrt")
     frame = res.to_frame().rename(columns={"C": "U"})
     table = frame[["U", "D"]].unstack("year").round(3)
     table = table.sort_values(("D", table["D"].columns[-1]), ascending=False)
@@ -147,9 +142,8 @@ def demo(ctx: DemoContext) -> None:
     missing = sorted(set(sub.index) - set(cities.index))
     if missing:
         raise RuntimeError(f"BTH cities {missing} not in the jingjinji layer")
-    units = cities.loc[sub.index]
-    r_last = indices.coupling_coordination(sub["P1"], sub["P2"], variant="sqrt", geometry=units.geometry)
+    units = cities.loc[sub.index].reset_index(drop=True).assign(P1=sub["P1"].to_numpy(), P2=sub["P2"].to_numpy())
+    r_last = indices.coupling_coordination(units, ["P1", "P2"], variant="sqrt", id_column="adcode")
     ctx.wrote(r_last.to_gpkg(ctx.out / "bth_coupling.gpkg", layer=f"bth_coupling_{last}"))
-    ax = maps.plot_style(r_last._geo_frame().assign(name_short=sub.index), r_last._style(),
-                         title=f"京津冀产业链–创新链耦合协调度 D, {last}", labels="name_short", legend_loc="lower right")
+    ax = r_last.plot(title=f"京津冀产业链–创新链耦合协调度 D, {last}", labels="name_short", legend_loc="lower right")
     ctx.wrote(maps.save(ax, ctx.out / f"bth_coupling_{last}.png", close=True))

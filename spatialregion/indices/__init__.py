@@ -10,20 +10,28 @@ Layout: ``_table`` (input parsing and checks), ``_entropy`` (entropy and
 TOPSIS kernels, :class:`EntropyResult`, :class:`TopsisResult`), ``_coupling``
 (coupling coordination).
 
+Calling convention
+------------------
+``entropy_weights(data, columns, *, directions=None, ...)``,
+``entropy_topsis(data, columns, *, directions=None, ...)`` and
+``coupling_coordination(data, columns, *, coefficients=None, variant=...)``:
+the table first, then the indicator (or subsystem) columns in order.
+
 Panels
 ------
 ``entropy_weights`` and ``entropy_topsis`` accept
 
 * a cross-section: a DataFrame with one row per unit and one column per indicator;
-* a **long** panel: the same plus a ``period`` column (one row per unit and period);
-* a **wide** panel: a DataFrame whose columns are a two-level MultiIndex
-  ``(indicator, period)`` with one row per unit.
+* a **long** panel: the same plus ``id_column`` and ``period_column`` (one row
+  per unit and period; balanced), read by the package's one panel reader.
 
 ``panel="pooled"`` (default) normalises and weights all unit-periods together,
 so scores are comparable across periods (the usual choice for a time-space
 study; the "global entropy" method); ``panel="per_period"`` repeats the method
 for every period separately (weights and scores per period, not comparable
-across periods).
+across periods).  Per-observation results (``scores``, ``closeness``) are
+indexed by (id, period); ``to_frame()`` gives one row per unit with one
+column per period.
 
 References
 ----------

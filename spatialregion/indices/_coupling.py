@@ -10,18 +10,32 @@ import numpy as np
 import pandas as pd
 
 from .. import labels
-from .._validation import check_choice, check_unique_ids, describe_rows, finite_array
-from ..errors import AlignmentError, InputError
-from ..results import Result, Summary, SummaryTable
+from .._validation import check_choice, check_columns, check_unique_ids, describe_rows, finite_array
+from ..errors import InputError
+from ..results import Summary, SummaryTable, UnitResult, unit_columns
 
 
 def coupling_kernel(
-    u: np.ndarray, alpha: np.ndarray, variant: str = "standard"
+    u: np.ndarray, coefficients: np.ndarray, variant: str = "standard"
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Coupling degree C, comprehensive index T and coordination D of an (n × k) matrix.
 
     See :func:`coupling_coordination` for the formulas.  Rows whose
     subsystems are all 0 get C = 0 (and D = 0).
+
+    Parameters
+    ----------
+    u : ndarray, shape (n, k)
+        Subsystem indices in [0, 1].
+    coefficients : ndarray, shape (k,)
+        Subsystem coefficients of T (non-negative, summing to 1).
+    variant : {"standard", "sqrt"}
+        Form of C.
+
+    Returns
+    -------
+    tuple of ndarray
+        C, T and D, each of length n.
     """
     k = u.shape[1]
     total = u.sum(axis=1)
@@ -31,7 +45,7 @@ def coupling_kernel(
     factor = float(k) if variant == "standard" else 1.0
     c = np.where(total > 0, factor * geo / np.where(total == 0, 1.0, total), 0.0)
     c = np.clip(c, 0.0, 1.0)
-    t = u @ alpha
+    t = u @ coefficients
     d = np.sqrt(c * t)
     return c, t, d
 
@@ -42,6 +56,16 @@ def coupling_class(d: np.ndarray) -> np.ndarray:
     Class j holds ``j/10 <= D < (j+1)/10``; D = 1 falls in class 9.  D is
     rounded to 12 decimals first so that, e.g., a computed 0.30000000000000004
     or 0.29999999999999999 both count as 0.3 (class 3).
+
+    Parameters
+    ----------
+    d : array-like
+        Coordination degrees D in [0, 1].
+
+    Returns
+    -------
+    ndarray of int
+        Class index 0–9 of :data:`spatialregion.labels.COUPLING_CLASSES`.
     """
     d = np.round(np.asarray(d, dtype=float), 12)
     return np.clip(np.floor(d * 10 + 1e-9).astype(int), 0, 9)
@@ -51,8 +75,10 @@ def coupling_class(d: np.ndarray) -> np.ndarray:
 # coupling coordination
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
-class CouplingResult(Result):
-    """Coupling degree C, comprehensive index T, coordination degree D and class.
+class CouplingResult(UnitResult):
+    r"""Coupling degree C, comprehensive index T, coordination degree D and class (耦合协调度).
+
+    Formulas in :func:`coupling_coordination`.
 
     Attributes
     ----------
@@ -63,8 +89,13 @@ class CouplingResult(Result):
     klass : Series
         Class key of D from :data:`spatialregion.labels.COUPLING_CLASSES`.
     variant : {"standard", "sqrt"}
-    alpha : tuple of float
-        Subsystem weights in T.
+        Form of C.
+    coefficients : tuple of float
+        Subsystem coefficients of T.
+
+    References
+    ----------
+    廖重斌 (1999). 环境与经济协调发展的定量评判及其分类体系. 热带地理 19(2): 171–177.
     """
 
     u: pd.DataFrame
@@ -73,10 +104,16 @@ class CouplingResult(Result):
     d: pd.Series
     klass: pd.Series
     variant: str
-    alpha: tuple[float, ...]
+    coefficients: tuple[float, ...]
 
     def to_frame(self) -> pd.DataFrame:
-        """U columns, ``C``, ``T``, ``D``, ``class`` (key), ``class_zh``, ``class_en``."""
+        """Ids and names, the subsystem columns, ``C``, ``T``, ``D``, ``class`` (key), ``class_zh``, ``class_en``.
+
+        Returns
+        -------
+        DataFrame or GeoDataFrame
+            Rows as the input; a GeoDataFrame when the input had geometry.
+        """
         frame = self.u.copy()
         frame["C"] = self.c
         frame["T"] = self.t
@@ -85,13 +122,15 @@ class CouplingResult(Result):
         lab = {x.key: x for x in labels.COUPLING_CLASSES}
         frame["class_zh"] = self.klass.map(lambda k: lab[k].zh)
         frame["class_en"] = self.klass.map(lambda k: lab[k].en)
-        if self.geometry is not None:
-            import geopandas as gpd
-
-            return gpd.GeoDataFrame(frame, geometry=pd.Series(np.asarray(self.geometry), index=frame.index), crs=getattr(self.geometry, "crs", None))
-        return frame
+        return self._unit_frame(frame)
 
     def summary(self) -> Summary:
+        """Per-unit C, T, D and class, and the number of units per class.
+
+        Returns
+        -------
+        Summary
+        """
         frame = self.to_frame()
         frame = pd.DataFrame(frame.drop(columns=["geometry", "class"], errors="ignore"))
         counts = self.klass.value_counts()
@@ -103,7 +142,7 @@ class CouplingResult(Result):
         )
         form = "C = n(ΠU)^(1/n)/ΣU (0–1)" if self.variant == "standard" else "C = (ΠU)^(1/n)/ΣU (max 1/n)"
         notes = (
-            f"{form}; T = Σ α_i U_i with α = {tuple(round(a, 4) for a in self.alpha)}; D = √(C·T).",
+            f"{form}; T = Σ a_i U_i with coefficients a = {tuple(round(a, 4) for a in self.coefficients)}; D = √(C·T).",
             "Classes at 0.1 steps of D (廖重斌 1999): class j holds j/10 ≤ D < (j+1)/10; D = 1 is 优质协调.",
         )
         return Summary(
@@ -121,14 +160,16 @@ class CouplingResult(Result):
 
 
 def coupling_coordination(
-    *subsystems: Any,
-    alpha: Sequence[float] | None = None,
+    data: Any,
+    columns: Sequence[str] | None = None,
+    *,
+    coefficients: Sequence[float] | None = None,
     variant: Literal["standard", "sqrt"] = "standard",
-    geometry: Any = None,
+    id_column: str | None = None,
 ) -> CouplingResult:
     r"""Coupling coordination degree of n ≥ 2 subsystems (耦合协调度模型).
 
-    For subsystem indices U_1 … U_n ∈ [0, 1] of each unit:
+    For subsystem indices U_1 … U_n ∈ [0, 1] of each unit (row):
 
     * ``variant="standard"`` (default; 王淑佳 et al. 2021, "corrected" model):
       ``C = n (Π U_i)^(1/n) / Σ U_i = [Π U_i / ((Σ U_i / n)^n)]^(1/n)`` ∈ [0, 1];
@@ -140,8 +181,8 @@ def coupling_coordination(
       standard C divided by n, so D (below) can never exceed √(1/n) and the top
       classes are unreachable; 王淑佳 et al. (2021) explain why this is a
       mis-transcription.  Offered to reproduce such papers.
-    * ``T = Σ α_i U_i`` (Σ α = 1; default equal weights 1/n),
-      ``D = √(C · T)``.
+    * ``T = Σ a_i U_i`` with the subsystem coefficients a (Σ a = 1; default
+      equal, 1/n; papers write α, β), ``D = √(C · T)``.
     * Class of D: ten classes at 0.1 steps (廖重斌 1999),
       :data:`spatialregion.labels.COUPLING_CLASSES`, 极度失调 [0, 0.1) …
       优质协调 [0.9, 1.0]; lower bound inclusive (see :func:`coupling_class`).
@@ -150,74 +191,80 @@ def coupling_coordination(
 
     Parameters
     ----------
-    *subsystems : Series or array-like
-        One argument per subsystem (equal length; Series must share their
-        index), or a single DataFrame whose columns are the subsystems.
-    alpha : sequence of float, optional
-        Subsystem weights (non-negative, summing to 1).
+    data : DataFrame, GeoDataFrame or array of shape (n, k)
+        One row per unit (or unit-period: any index is kept), one column per
+        subsystem.  A GeoDataFrame gives a mappable result.
+    columns : list of str
+        The subsystem columns (2 or more), in the order of ``coefficients``.
+        Required for a DataFrame; an array's columns are named U1 … Uk.
+    coefficients : sequence of float, optional
+        Subsystem coefficients of T (non-negative, summing to 1; default equal).
     variant : {"standard", "sqrt"}
-    geometry : GeoSeries, optional
-        The units' geometry, to map the result.
+        Form of C (see above).
+    id_column : str, optional
+        Unit id column carried into :meth:`~CouplingResult.to_frame`.
 
     Returns
     -------
     CouplingResult
+        C, T, D and the class per row, with the input's ids and names.
+
+    References
+    ----------
+    廖重斌 (1999). 环境与经济协调发展的定量评判及其分类体系. 热带地理 19(2): 171–177.
+    王淑佳, 孔伟, 任亮, 等 (2021). 国内耦合协调度模型的误区及修正. 自然资源学报 36(3): 793–810.
     """
     check_choice("variant", variant, ("standard", "sqrt"))
-    if len(subsystems) == 1 and isinstance(subsystems[0], pd.DataFrame):
-        frame = subsystems[0]
-        cols = [str(c) for c in frame.columns]
-        series = [frame[c] for c in frame.columns]
+    if isinstance(data, pd.DataFrame):
+        if columns is None:
+            raise InputError("pass columns=[...] naming the subsystem columns (2 or more) of the data")
+        cols = check_columns(columns, data, what="subsystem columns")
+        index = data.index
+        check_unique_ids(index, "data index")
+        if id_column is not None and id_column not in data.columns:
+            raise InputError(f"id_column {id_column!r} not in the data; available: {list(data.columns)[:20]}")
+        u = finite_array(data[cols].to_numpy(dtype=float, na_value=np.nan), "subsystem values", list(index), ndim=2)
+        names = [str(c) for c in cols]
+        units = unit_columns(data, index, id_column=id_column, values=cols)
+        geometry = data.geometry if hasattr(data, "geometry") and "geometry" in data.columns else None
     else:
-        series = list(subsystems)
-        cols = []
-        for i, s in enumerate(series):
-            name = getattr(s, "name", None)
-            cols.append(str(name) if name is not None and str(name) not in cols else f"U{i + 1}")
-    if len(series) < 2:
-        raise InputError(f"coupling coordination needs at least 2 subsystems, got {len(series)}")
-    index = None
-    for s, name in zip(series, cols):
-        if isinstance(s, pd.Series):
-            if index is None:
-                index = s.index
-            elif not s.index.equals(index):
-                raise AlignmentError(
-                    f"subsystem {name!r} has a different index from the first subsystem; align them "
-                    "(e.g. .reindex(first.index)) before calling"
-                )
-    arrays = [finite_array(np.asarray(s, dtype=float), f"subsystem {name!r}", list(index) if index is not None else None) for s, name in zip(series, cols)]
-    n = {a.shape[0] for a in arrays}
-    if len(n) != 1:
-        raise AlignmentError(f"subsystems have different lengths {sorted(n)}")
-    index = index if index is not None else pd.RangeIndex(arrays[0].shape[0])
-    check_unique_ids(index, "subsystem index")
-    u = np.column_stack(arrays)
-    for j, name in enumerate(cols):
+        if isinstance(data, pd.Series) or np.ndim(data) != 2:
+            raise InputError(
+                "data must be a DataFrame with the subsystem columns (coupling_coordination(df, ['U1', 'U2'])) "
+                f"or an (n, k) array; got {type(data).__name__}"
+            )
+        u = finite_array(data, "subsystem values", ndim=2)
+        index = pd.RangeIndex(u.shape[0])
+        names = [str(c) for c in columns] if columns is not None else [f"U{j + 1}" for j in range(u.shape[1])]
+        if len(names) != u.shape[1]:
+            raise InputError(f"columns names {len(names)} subsystems but the array has {u.shape[1]} columns")
+        units, geometry = None, None
+    k = u.shape[1]
+    if k < 2:
+        raise InputError(f"coupling coordination needs at least 2 subsystems, got {k}")
+    for j, name in enumerate(names):
         bad = (u[:, j] < 0) | (u[:, j] > 1)
         if bad.any():
             raise InputError(
                 f"subsystem {name!r} must lie in [0, 1] but has values outside in {describe_rows(index[bad])}; "
                 "use normalised indices (e.g. entropy_weights(...).scores)"
             )
-    k = u.shape[1]
-    if alpha is None:
+    if coefficients is None:
         a = np.full(k, 1.0 / k)
     else:
-        a = finite_array(alpha, "alpha")
+        a = finite_array(coefficients, "coefficients")
         if a.shape[0] != k or (a < 0).any() or not np.isclose(a.sum(), 1.0):
-            raise InputError(f"alpha={list(a)} must be {k} non-negative weights summing to 1")
+            raise InputError(f"coefficients={list(a)} must be {k} non-negative numbers summing to 1 (one per subsystem)")
     c, t, d = coupling_kernel(u, a, variant)
     keys = np.array([x.key for x in labels.COUPLING_CLASSES])[coupling_class(d)]
-    if geometry is not None and len(geometry) != len(index):
-        raise AlignmentError(f"geometry has {len(geometry)} rows but the subsystems have {len(index)}")
     return CouplingResult(
-        u=pd.DataFrame(u, index=index, columns=cols),
+        u=pd.DataFrame(u, index=index, columns=names),
         c=pd.Series(c, index=index, name="C"),
         t=pd.Series(t, index=index, name="T"),
         d=pd.Series(d, index=index, name="D"),
         klass=pd.Series(keys, index=index, name="class"),
         variant=variant,
-        alpha=tuple(float(x) for x in a),
+        coefficients=tuple(float(x) for x in a),
         geometry=geometry,
+        units=units,
     )

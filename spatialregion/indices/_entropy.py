@@ -11,7 +11,7 @@ import pandas as pd
 
 from .._validation import check_choice
 from ..errors import ConstantError, InputError
-from ..results import Result, Summary, SummaryTable
+from ..results import Summary, SummaryTable, UnitResult
 from ._table import (
     _as_table,
     _check_values,
@@ -70,20 +70,35 @@ def entropy_kernel(
 ) -> dict[str, np.ndarray]:
     """Entropy-weight method on a plain (n units × m indicators) matrix.
 
-    Returns a dict with ``z`` (normalised matrix), ``entropy``, ``divergence``,
-    ``weights`` (length m), ``constant`` (bool mask of constant columns, whose
-    weight is 0) and ``score`` (length n, ``z @ weights``).  Formulas in
-    :func:`entropy_weights`.  No validation: use the public function.
+    Formulas in :func:`entropy_weights`.  No validation: use the public function.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n, m)
+        Indicator values, finite.
+    positive : ndarray of bool, shape (m,)
+        True for benefit ('+') indicators, False for cost ('-') indicators.
+    shift : float
+        Added to the normalised values before p_ij.
+    normalize : {"minmax", "max"}
+        Normalisation of each indicator.
+
+    Returns
+    -------
+    dict
+        ``z`` (normalised matrix), ``entropy``, ``divergence``,
+        ``indicator_weights`` (length m), ``constant`` (bool mask of constant
+        columns, whose weight is 0) and ``score`` (length n, ``z @ w``).
     """
     z, const = _normalise(x, positive, normalize)
     e, d, w = _entropy_from_z(z, shift, const)
-    return {"z": z, "entropy": e, "divergence": d, "weights": w, "constant": const, "score": z @ w}
+    return {"z": z, "entropy": e, "divergence": d, "indicator_weights": w, "constant": const, "score": z @ w}
 
 
 def topsis_kernel(
     x: np.ndarray,
     z: np.ndarray,
-    weights: np.ndarray,
+    indicator_weights: np.ndarray,
     positive: np.ndarray,
     normalization: str = "minmax",
 ) -> dict[str, np.ndarray]:
@@ -92,16 +107,35 @@ def topsis_kernel(
     ``normalization="minmax"`` weights the direction-corrected min–max matrix
     ``z`` (ideal = column maximum, anti-ideal = column minimum of ``v = w·z``);
     ``"vector"`` uses r_ij = x_ij / sqrt(Σ_i x_ij²) (ideal = max for benefit,
-    min for cost indicators).  Returns ``d_plus``, ``d_minus``, ``closeness``.
+    min for cost indicators).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n, m)
+        Raw indicator values (used by ``"vector"``).
+    z : ndarray, shape (n, m)
+        Direction-corrected normalised values (used by ``"minmax"``).
+    indicator_weights : ndarray, shape (m,)
+        Indicator weights w_j.
+    positive : ndarray of bool, shape (m,)
+        Benefit (True) or cost (False) indicators.
+    normalization : {"minmax", "vector"}
+        Matrix the distances are measured in.
+
+    Returns
+    -------
+    dict
+        ``d_plus``, ``d_minus`` (distances to the ideal and anti-ideal) and
+        ``closeness`` = d_minus / (d_plus + d_minus), each of length n.
     """
     if normalization == "vector":
         norm = np.sqrt((x**2).sum(axis=0))
         r = x / np.where(norm == 0, 1.0, norm)
-        v = r * weights
+        v = r * indicator_weights
         best = np.where(positive, v.max(axis=0), v.min(axis=0))
         worst = np.where(positive, v.min(axis=0), v.max(axis=0))
     else:
-        v = z * weights
+        v = z * indicator_weights
         best, worst = v.max(axis=0), v.min(axis=0)
     d_plus = np.sqrt(((v - best) ** 2).sum(axis=1))
     d_minus = np.sqrt(((v - worst) ** 2).sum(axis=1))
@@ -131,11 +165,11 @@ def _run_entropy(t: _Table, positive: np.ndarray, shift: float, normalize: str, 
                     "direction": "+" if positive[j] else "-",
                     "entropy": k["entropy"][j],
                     "divergence": k["divergence"][j],
-                    "weight": k["weights"][j],
+                    "weight": k["indicator_weights"][j],
                 }
             )
     table = pd.DataFrame(rows_out)
-    if panel == "pooled" or t.period is None:
+    if panel == "pooled" or t.periods is None:
         table = table.drop(columns="period").set_index("indicator")
     else:
         table = table.set_index(["period", "indicator"])
@@ -152,99 +186,121 @@ def _score_style(frame: pd.DataFrame, column: str, title: str):
 
 
 @dataclass(frozen=True, eq=False)
-class _IndexResult(Result):
-    """Shared parts of entropy and TOPSIS results (per-row scores)."""
+class _IndexResult(UnitResult):
+    """Shared parts of entropy and TOPSIS results (per-observation scores, per-unit frames)."""
 
     table: pd.DataFrame
     normalized: pd.DataFrame
-    index: pd.Index
-    period: np.ndarray | None
-    wide: bool
+    periods: tuple[Any, ...] | None
     panel: str
     id_column: str | None
-    ids: pd.Series | None
+    period_column: str | None
     shift: float
     normalize: str
     constant: str
 
     _score_name = "score"
 
-    def _scores(self) -> pd.Series:
+    def _columns(self) -> dict[str, pd.Series]:
         raise NotImplementedError
 
     @property
-    def weights(self) -> pd.Series | pd.DataFrame:
-        """Weights: a Series by indicator, or indicators × periods for ``panel="per_period"``."""
+    def indicator_weights(self) -> pd.Series | pd.DataFrame:
+        """Indicator weights w_j: a Series by indicator, or indicators × periods for ``panel="per_period"``."""
         w = self.table["weight"]
         if isinstance(w.index, pd.MultiIndex):
             return w.unstack("period")
         return w
 
-    def _long_frame(self) -> pd.DataFrame:
-        frame = self.normalized.add_suffix("_norm")
-        for name, s in self._columns().items():
-            frame[name] = s.to_numpy()
-        if self.period is not None and not self.wide:
-            frame.insert(0, "period", self.period)
-        if self.ids is not None:
-            frame.insert(0, self.id_column, self.ids.to_numpy())
-        return frame
+    @property
+    def entropy(self) -> pd.Series:
+        """Entropy e_j of every indicator (and period, for ``panel="per_period"``)."""
+        return self.table["entropy"]
 
-    def _columns(self) -> dict[str, pd.Series]:
-        return {self._score_name: self._scores()}
+    @property
+    def divergence(self) -> pd.Series:
+        """Divergence d_j = 1 − e_j."""
+        return self.table["divergence"]
 
     def to_frame(self) -> pd.DataFrame:
-        """Per row: normalised indicators (``*_norm``) and the score columns.
+        """One row per unit: ids, names and indicator values first, then the results.
 
-        Cross-sections and long panels keep the input's rows and index; a wide
-        panel gives one row per unit with ``<score>_<period>`` columns.  A
-        GeoDataFrame when the input was one.
+        A cross-section gives the normalised indicators (``<indicator>_norm``)
+        and the score columns, rows as the input; a long panel gives one row per
+        unit with ``<score>_<period>`` columns (the per-observation values are
+        the Series attributes, indexed by (id, period)).  A GeoDataFrame when
+        the input was one.
+
+        Returns
+        -------
+        DataFrame or GeoDataFrame
         """
-        frame = self._long_frame()
-        if self.wide:
-            cols = list(self._columns())
-            wide = frame[cols].unstack(level=1)
-            wide.columns = [f"{c}_{p}" for c, p in wide.columns]
-            frame = wide
-        if self.geometry is not None:
-            import geopandas as gpd
+        cols = self._columns()
+        if self.periods is None:
+            results = self.normalized.add_suffix("_norm")
+            for name, s in cols.items():
+                results[name] = s.to_numpy()
+        else:
+            parts = {}
+            for name, s in cols.items():
+                wide = s.unstack(level=1).reindex(columns=list(self.periods))
+                for p in self.periods:
+                    parts[f"{name}_{p}"] = wide[p]
+            results = pd.DataFrame(parts)
+        return self._unit_frame(results)
 
-            geom = self.geometry
-            if not self.wide:
-                geom = pd.Series(geom.to_numpy(), index=frame.index)
-            else:
-                geom = geom.reindex(frame.index)
-            return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geom, crs=self.geometry.crs), crs=self.geometry.crs)
-        return frame
-
-    def _map_column(self) -> str:
-        if self.wide:
-            return f"{self._score_name}_{self.period[-1] if self.period is not None else ''}".rstrip("_")
-        return self._score_name
+    def _map_column(self, period: Any = None) -> str:
+        if self.periods is None:
+            return self._score_name
+        per = self.periods[-1] if period is None else period
+        if per not in self.periods:
+            raise InputError(f"period={period!r} not in the panel; periods are {list(self.periods)}")
+        return f"{self._score_name}_{per}"
 
     def _style(self):
-        frame = self.to_frame()
         col = self._map_column()
-        return _score_style(frame, col, col)
+        return _score_style(self.to_frame(), col, col)
 
     def plot(self, ax: Any = None, period: Any = None, **kwargs: Any):
-        """Map the score; for a long panel pass ``period=`` (default: the last period)."""
-        if self.period is not None and not self.wide:
-            from .. import maps
+        """Map the score (TOPSIS: closeness) in five Fisher–Jenks classes.
 
-            frame = self._geo_frame()
-            per = sorted(set(self.period))[-1] if period is None else period
-            sub = frame[frame["period"] == per]
-            if sub.empty:
-                raise InputError(f"period={period!r} not in the panel; periods are {sorted(set(self.period))}")
-            style = _score_style(sub, self._score_name, f"{self._score_name} {per}")
-            return maps.plot_style(sub, style, ax=ax, **kwargs)
-        return super().plot(ax=ax, **kwargs)
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Axes to draw on.
+        period : optional
+            Period of a long panel to map (default: the last).
+        **kwargs
+            Passed to :func:`spatialregion.maps.plot_style` (``title=``, ``labels="name_short"``, ...).
+
+        Returns
+        -------
+        matplotlib Axes
+        """
+        from .. import maps
+
+        col = self._map_column(period)
+        frame = self._geo_frame()
+        title = col if self.periods is None else f"{self._score_name} {col.rsplit('_', 1)[-1]}"
+        return maps.plot_style(frame, _score_style(frame, col, title), ax=ax, **kwargs)
+
+    def _score_table(self, name: str) -> pd.DataFrame:
+        """Per unit: the score (cross-section, sorted) or units × periods (panel)."""
+        s = self._columns()[name]
+        if self.periods is not None:
+            return s.unstack(level=1).reindex(columns=list(self.periods))
+        lead = self.units.drop(columns=[c for c in self.normalized.columns if c in self.units.columns]) if self.units is not None else None
+        frame = s.to_frame(name)
+        if lead is not None and lead.shape[1]:
+            frame = pd.concat([lead, frame], axis=1)
+        return frame.sort_values(name, ascending=False)
 
 
 @dataclass(frozen=True, eq=False)
 class EntropyResult(_IndexResult):
-    """Entropy weights and the weighted composite score.
+    r"""Entropy weights of the indicators and the weighted composite score (熵权法).
+
+    Formulas in :func:`entropy_weights`.
 
     Attributes
     ----------
@@ -252,63 +308,73 @@ class EntropyResult(_IndexResult):
         Per indicator (and period, for ``panel="per_period"``): ``direction``,
         ``entropy`` e_j, ``divergence`` d_j = 1 − e_j and ``weight`` w_j.
     normalized : DataFrame
-        The direction-corrected normalised matrix z (rows as the input).
+        The direction-corrected normalised matrix z, one row per observation
+        (index as the input, or (id, period) for a long panel).
     scores : Series
-        S_i = Σ_j w_j z_ij, in [0, 1] (rows as the input).
-    panel, shift, normalize, constant
+        S_i = Σ_j w_j z_ij ∈ [0, 1], one per observation.
+    periods : tuple or None
+        Periods of a long panel in time order.
+    panel, id_column, period_column, shift, normalize, constant
         The settings used.
+    indicator_weights : Series or DataFrame
+        w_j (property; indicators × periods for ``panel="per_period"``).
+
+    References
+    ----------
+    Shannon, C. E. (1948). A mathematical theory of communication. Bell Syst. Tech. J. 27: 379–423.
     """
 
     scores: pd.Series = None  # type: ignore[assignment]
 
-    def _scores(self) -> pd.Series:
-        return self.scores
-
-    @property
-    def entropy(self) -> pd.Series:
-        return self.table["entropy"]
-
-    @property
-    def divergence(self) -> pd.Series:
-        return self.table["divergence"]
+    def _columns(self) -> dict[str, pd.Series]:
+        return {"score": self.scores}
 
     def summary(self) -> Summary:
+        """Indicator weights, score statistics by period and the scores per unit.
+
+        Returns
+        -------
+        Summary
+        """
         tables = [SummaryTable("Entropy weights 熵权", self.table, "{:.4f}")]
-        if self.period is not None:
-            s = pd.Series(self.scores.to_numpy(), index=pd.Index(self.period, name="period"))
-            stats = s.groupby(level=0).agg(["mean", "std", "min", "max"])
+        if self.periods is not None:
+            s = pd.Series(self.scores.to_numpy(), index=self.scores.index.get_level_values(1))
+            stats = s.groupby(level=0, sort=False).agg(["mean", "std", "min", "max"]).reindex(list(self.periods))
             tables.append(SummaryTable("Composite score by period", stats, "{:.4f}"))
-            if self.wide:
-                tables.append(SummaryTable("Composite score per unit", pd.DataFrame(self.to_frame()).drop(columns="geometry", errors="ignore")))
-            elif self.ids is not None:
-                per_unit = pd.DataFrame({"id": self.ids.to_numpy(), "period": self.period, "score": self.scores.to_numpy()})
-                table = per_unit.pivot(index="id", columns="period", values="score").rename_axis(self.id_column)
-                tables.append(SummaryTable("Composite score per unit", table))
+            tables.append(SummaryTable("Composite score per unit", self._score_table("score")))
         else:
-            lead = [self.id_column] if self.ids is not None else []
-            frame = self._long_frame()[lead + ["score"]].sort_values("score", ascending=False)
-            tables.append(SummaryTable("Composite score", frame))
+            tables.append(SummaryTable("Composite score", self._score_table("score")))
         return Summary("Entropy-weight method 熵权法", tuple(tables), _notes(self))
 
 
 @dataclass(frozen=True, eq=False)
 class TopsisResult(_IndexResult):
-    """Entropy-TOPSIS: weights, distances to the ideal and anti-ideal, closeness, rank.
+    r"""Entropy-TOPSIS (熵权-TOPSIS): weights, distances to the ideal and anti-ideal, closeness, rank.
+
+    Formulas in :func:`entropy_topsis`.
 
     Attributes
     ----------
     table : DataFrame
         Entropy weights (as :class:`EntropyResult`).
+    normalized : DataFrame
+        The direction-corrected normalised matrix z.
     d_plus, d_minus : Series
         Euclidean distances of the weighted normalised rows to the ideal
         (best) and anti-ideal (worst) solution.
     closeness : Series
-        C_i = D−_i / (D+_i + D−_i) in [0, 1]; higher is better.
+        C_i = D⁻_i / (D⁺_i + D⁻_i) ∈ [0, 1]; higher is better.
     rank : Series
         1 = highest closeness (within each period for a panel; ties share the
         lowest rank, ``method="min"``).
     normalization : str
         ``"minmax"`` or ``"vector"`` (matrix the distances are measured in).
+    periods, panel, id_column, period_column, shift, normalize, constant
+        As :class:`EntropyResult`.
+
+    References
+    ----------
+    Hwang, C.-L., Yoon, K. (1981). *Multiple Attribute Decision Making*. Springer.
     """
 
     d_plus: pd.Series = None  # type: ignore[assignment]
@@ -319,19 +385,24 @@ class TopsisResult(_IndexResult):
 
     _score_name = "closeness"
 
-    def _scores(self) -> pd.Series:
-        return self.closeness
-
     def _columns(self) -> dict[str, pd.Series]:
         return {"d_plus": self.d_plus, "d_minus": self.d_minus, "closeness": self.closeness, "rank": self.rank}
 
     def summary(self) -> Summary:
-        lead = ([self.id_column] if self.ids is not None else []) + (["period"] if self.period is not None and not self.wide else [])
-        frame = self._long_frame()[lead + list(self._columns())]
-        if self.wide:
-            frame = frame.reset_index(level=1).rename(columns={"level_1": "period"})
-        sort = ["period", "rank"] if self.period is not None else ["rank"]
-        frame = frame.sort_values(sort)
+        """Indicator weights and the closeness and rank of every unit (per period for a panel).
+
+        Returns
+        -------
+        Summary
+        """
+        frame = pd.DataFrame(self._columns())
+        if self.periods is not None:
+            frame = frame.reset_index().sort_values([self.period_column, "rank"]).set_index(frame.index.names)
+        else:
+            lead = self.units.drop(columns=[c for c in self.normalized.columns if c in self.units.columns]) if self.units is not None else None
+            if lead is not None and lead.shape[1]:
+                frame = pd.concat([lead, frame], axis=1)
+            frame = frame.sort_values("rank")
         tables = (
             SummaryTable("Entropy weights 熵权", self.table, "{:.4f}"),
             SummaryTable("TOPSIS closeness 贴近度", frame, "{:.4f}"),
@@ -341,7 +412,7 @@ class TopsisResult(_IndexResult):
 
 def _notes(r: _IndexResult) -> tuple[str, ...]:
     norm = {"minmax": "min–max", "max": "x/max (cost: min/x)"}[r.normalize]
-    panel = "cross-section" if r.period is None else ("pooled over periods" if r.panel == "pooled" else "per period")
+    panel = "cross-section" if r.periods is None else ("pooled over periods" if r.panel == "pooled" else "per period")
     notes = [f"Normalisation {norm}; shift {r.shift:g} added before p_ij; 0·ln 0 := 0; {panel}."]
     if r.constant == "zero":
         notes.append("Constant indicators (if any) get entropy 1 and weight 0.")
@@ -351,31 +422,32 @@ def _notes(r: _IndexResult) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------
 # public functions
 # ---------------------------------------------------------------------------
-def _shared_fields(t: Any, table: Any, z: np.ndarray, id_column: Any, panel: str, shift: float, normalize: str, constant: str) -> dict[str, Any]:
+def _shared_fields(t: _Table, table: Any, z: np.ndarray, id_column: Any, period_column: Any, panel: str,
+                   shift: float, normalize: str, constant: str) -> dict[str, Any]:
     """Fields common to the entropy-weight and TOPSIS results."""
     return {
         "table": table,
         "normalized": pd.DataFrame(z, index=t.index, columns=t.columns),
-        "index": t.index,
-        "period": t.period,
-        "wide": t.wide,
+        "periods": t.periods,
         "id_column": id_column,
-        "ids": t.ids,
+        "period_column": period_column,
         "panel": panel,
         "shift": float(shift),
         "normalize": normalize,
         "constant": constant,
         "geometry": t.geometry,
+        "units": t.units,
     }
 
 
 def entropy_weights(
     data: Any,
-    directions: Any = None,
-    *,
     columns: Sequence[str] | None = None,
-    period: str | None = None,
+    *,
+    directions: Any = None,
     id_column: str | None = None,
+    period_column: str | None = None,
+    periods: Sequence[Any] | None = None,
     panel: Panel = "pooled",
     shift: float = 0.0,
     normalize: Normalize = "minmax",
@@ -398,26 +470,33 @@ def entropy_weights(
 
     Parameters
     ----------
-    data : DataFrame or GeoDataFrame
-        Cross-section (rows = units), long panel (with ``period``) or wide panel
-        (two-level columns ``(indicator, period)``).  See the module docstring.
+    data : DataFrame, GeoDataFrame or array of shape (n, m)
+        A cross-section (one row per unit, one column per indicator) or a long
+        panel (one row per unit and period, with ``id_column`` and
+        ``period_column``; balanced).
+    columns : list of str, optional
+        Indicator columns in order (default: every numeric column except the
+        id and period columns).
     directions : None, str, mapping or sequence
         ``'+'`` (benefit, larger is better) or ``'-'`` (cost) per indicator;
         also ``+1/−1``.  A mapping ``{column: '-'}`` marks some (others '+');
         a string such as ``"++-"`` gives one sign per indicator.  Default all '+'.
-    columns : list of str, optional
-        Indicator columns (default: all numeric columns except ``period``).
-    period : str, optional
-        Period column of a long panel.
     id_column : str, optional
-        Unit id column (e.g. ``"name"``): checked for duplicates (per period)
-        and carried into :meth:`~EntropyResult.to_frame` and the summary.
+        Unit id column: carried into :meth:`~EntropyResult.to_frame`; with
+        ``period_column`` it matches each unit's periods.
+    period_column : str, optional
+        Period column of a long panel (needs ``id_column``).  Periods are
+        ordered numerically (or by ``periods=``), see
+        :func:`spatialregion._panel.read_panel`.
+    periods : sequence, optional
+        Time order of the period labels when they are not numbers.
     panel : {"pooled", "per_period"}
-        Pool all unit-periods (default; comparable across periods) or run each
-        period separately.
+        Pool all unit-periods (default; scores comparable across periods, the
+        "global entropy" method) or run each period separately.
     shift : float
         Added to z before p_ij (≥ 0).
     normalize : {"minmax", "max"}
+        Normalisation of step 1.
     constant : {"raise", "zero"}
         A constant indicator has no defined entropy weight: raise
         :class:`~spatialregion.errors.ConstantError` (default) or give it
@@ -426,28 +505,31 @@ def entropy_weights(
     Returns
     -------
     EntropyResult
+        ``indicator_weights``, ``scores`` (per observation) and the per-unit
+        frame (ids, names, values, scores).
 
     References
     ----------
-    Shannon (1948); e.g. 王佳婷 et al. (AI development index, entropy weights).
+    Shannon, C. E. (1948). A mathematical theory of communication. Bell Syst. Tech. J. 27: 379–423.
     """
     _validate_common(shift, normalize, constant, panel)
-    t = _as_table(data, columns, period, id_column)
+    t = _as_table(data, columns, id_column, period_column, periods)
     positive = _directions(directions, t.columns)
     z, score, table, _ = _run_entropy(t, positive, shift, normalize, constant, panel)
     return EntropyResult(
-        **_shared_fields(t, table, z, id_column, panel, shift, normalize, constant),
+        **_shared_fields(t, table, z, id_column, period_column, panel, shift, normalize, constant),
         scores=pd.Series(score, index=t.index, name="score"),
     )
 
 
 def entropy_topsis(
     data: Any,
-    directions: Any = None,
-    *,
     columns: Sequence[str] | None = None,
-    period: str | None = None,
+    *,
+    directions: Any = None,
     id_column: str | None = None,
+    period_column: str | None = None,
+    periods: Sequence[Any] | None = None,
     panel: Panel = "pooled",
     shift: float = 0.0,
     normalize: Normalize = "minmax",
@@ -469,19 +551,45 @@ def entropy_topsis(
     With ``panel="pooled"`` the ideal and anti-ideal are taken over all
     unit-periods (so C is comparable across periods); ranks are within each period.
 
+    Parameters
+    ----------
+    data : DataFrame, GeoDataFrame or array of shape (n, m)
+        As :func:`entropy_weights`.
+    columns : list of str, optional
+        Indicator columns in order.
+    directions : None, str, mapping or sequence
+        '+' (benefit) or '-' (cost) per indicator (see :func:`entropy_weights`).
+    id_column, period_column, periods
+        Unit ids and the long panel's periods (see :func:`entropy_weights`).
+    panel : {"pooled", "per_period"}
+        Pool all unit-periods (default) or run each period separately.
+    shift : float
+        Added to z before p_ij (≥ 0).
+    normalize : {"minmax", "max"}
+        Normalisation of the entropy step.
+    constant : {"raise", "zero"}
+        Treatment of constant indicators.
+    normalization : {"minmax", "vector"}
+        Matrix the TOPSIS distances are measured in.
+
     Returns
     -------
     TopsisResult
+        Indicator weights, ``d_plus``, ``d_minus``, ``closeness`` and ``rank``.
+
+    References
+    ----------
+    Hwang, C.-L., Yoon, K. (1981). *Multiple Attribute Decision Making*. Springer.
     """
     _validate_common(shift, normalize, constant, panel)
     check_choice("normalization", normalization, ("minmax", "vector"))
-    t = _as_table(data, columns, period, id_column)
+    t = _as_table(data, columns, id_column, period_column, periods)
     positive = _directions(directions, t.columns)
     z, _, table, blocks = _run_entropy(t, positive, shift, normalize, constant, panel)
     n = t.x.shape[0]
     out = {k: np.zeros(n) for k in ("d_plus", "d_minus", "closeness")}
     for _, rows, k in blocks:
-        res = topsis_kernel(t.x[rows], z[rows], k["weights"], positive, normalization)
+        res = topsis_kernel(t.x[rows], z[rows], k["indicator_weights"], positive, normalization)
         for key in out:
             out[key][rows] = res[key]
     close = pd.Series(out["closeness"], index=t.index, name="closeness")
@@ -490,7 +598,7 @@ def entropy_topsis(
     else:
         rank = close.rank(ascending=False, method="min")
     return TopsisResult(
-        **_shared_fields(t, table, z, id_column, panel, shift, normalize, constant),
+        **_shared_fields(t, table, z, id_column, period_column, panel, shift, normalize, constant),
         d_plus=pd.Series(out["d_plus"], index=t.index, name="d_plus"),
         d_minus=pd.Series(out["d_minus"], index=t.index, name="d_minus"),
         closeness=close,

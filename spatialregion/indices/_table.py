@@ -1,4 +1,11 @@
-"""Input handling of the entropy methods: indicator table, directions, value checks, period blocks."""
+"""Input handling of the entropy methods: indicator table, directions, value checks, period blocks.
+
+A cross-section is a table with one row per unit and one column per
+indicator; a long panel adds ``id_column`` and ``period_column`` and is read
+indicator by indicator with the package's one panel reader
+(:func:`spatialregion._panel.read_panel`: period order, balance, duplicate
+(id, period) pairs).
+"""
 
 from __future__ import annotations
 
@@ -9,93 +16,101 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validation import check_choice, check_unique_ids, describe_rows, finite_array
+from .._panel import read_panel
+from .._validation import check_choice, check_columns, check_unique_ids, describe_rows, finite_array
 from ..errors import ConstantError, InputError
+from ..results import unit_columns
 
 
 @dataclass(frozen=True)
 class _Table:
-    """Indicator matrix in long form plus the bookkeeping to give results back."""
+    """Indicator matrix, one row per observation (unit, or unit-period), plus the unit bookkeeping."""
 
     x: np.ndarray  # (rows, m)
     columns: list[str]
-    index: pd.Index  # row labels (input index; (unit, period) for wide input)
-    period: np.ndarray | None  # period label per row
-    wide: bool
-    geometry: Any
-    ids: pd.Series | None = None  # unit id per row (id_column), long panels / cross-sections
+    index: pd.Index  # observation labels: the data index, or (id, period) for a long panel
+    period: np.ndarray | None  # period label of every row (long panels)
+    periods: tuple[Any, ...] | None  # periods in time order (long panels)
+    geometry: Any  # one geometry per unit
+    units: pd.DataFrame | None  # id / name / value columns per unit
 
 
-def _as_table(data: Any, columns: Sequence[str] | None, period: str | None, id_column: str | None = None) -> _Table:
-    if isinstance(data, Mapping):
-        raise InputError(
-            "pass a DataFrame: a long panel with period=<column>, or a wide panel with "
-            "two-level columns (indicator, period), e.g. pd.concat(frames_by_year, axis=1, names=[..])"
-        )
-    if not isinstance(data, pd.DataFrame):
-        arr = finite_array(data, "data", ndim=2)
-        data = pd.DataFrame(arr, columns=[f"x{j + 1}" for j in range(arr.shape[1])])
-    check_unique_ids(data.index, "data index")
+def _geometry(data: Any) -> Any:
     import geopandas as gpd
 
-    geometry = data.geometry if isinstance(data, gpd.GeoDataFrame) else None
+    return data.geometry if isinstance(data, gpd.GeoDataFrame) else None
 
+
+def _as_table(
+    data: Any,
+    columns: Sequence[str] | None,
+    id_column: str | None = None,
+    period_column: str | None = None,
+    periods: Sequence[Any] | None = None,
+) -> _Table:
+    if isinstance(data, Mapping):
+        raise InputError(
+            "data must be a DataFrame (one row per unit, or a long panel with id_column= and period_column=) "
+            "or an (n, m) array, not a mapping"
+        )
+    if not isinstance(data, pd.DataFrame):
+        if id_column is not None or period_column is not None:
+            raise InputError("id_column and period_column name columns of a DataFrame; an array has none")
+        arr = finite_array(data, "data", ndim=2)
+        data = pd.DataFrame(arr, columns=[f"x{j + 1}" for j in range(arr.shape[1])])
     if isinstance(data.columns, pd.MultiIndex):
-        if id_column is not None:
-            raise InputError("id_column is for long panels and cross-sections; a wide panel's units are its index")
-        if data.columns.nlevels != 2:
-            raise InputError("a wide panel needs two column levels (indicator, period)")
-        if period is not None:
-            raise InputError("period= is for long panels; a wide panel carries periods in its second column level")
-        ind = list(dict.fromkeys(data.columns.get_level_values(0)))
-        if columns is not None:
-            unknown = [c for c in columns if c not in ind]
-            if unknown:
-                raise InputError(f"indicator(s) {unknown} not in the first column level {ind}")
-            ind = list(columns)
-        per = list(dict.fromkeys(data.columns.get_level_values(1)))
-        full = pd.MultiIndex.from_product([ind, per])
-        missing = [c for c in full if c not in data.columns]
-        if missing:
-            raise InputError(f"wide panel lacks (indicator, period) column(s) {missing[:6]}; every indicator needs every period")
-        long = data[full].stack(level=1, future_stack=True)[ind]
-        long.index = long.index.set_names([data.index.name or "unit", "period"])
-        x = finite_array(long.to_numpy(dtype=float, na_value=np.nan), "indicator values", list(long.index), ndim=2)
-        return _Table(x, [str(c) for c in ind], long.index, long.index.get_level_values(1).to_numpy(), True, geometry)
-
-    skip = {c for c in (period, id_column) if c is not None}
+        raise InputError(
+            "data has two-level columns; pass a long panel instead (one row per unit and period) with "
+            "id_column= and period_column=, e.g. data.stack(level=1).reset_index()"
+        )
+    geometry = _geometry(data)
+    skip = {c for c in (period_column, id_column) if c is not None}
     if geometry is not None:
         skip.add(geometry.name)
     if columns is None:
-        columns = [c for c in data.columns if c not in skip and pd.api.types.is_numeric_dtype(data[c])]
-        if not columns:
+        cols = [c for c in data.columns if c not in skip and pd.api.types.is_numeric_dtype(data[c])]
+        if not cols:
             raise InputError("data has no numeric indicator columns; pass columns=[...]")
     else:
-        columns = list(columns)
-        unknown = [c for c in columns if c not in data.columns]
-        if unknown:
-            raise InputError(f"indicator column(s) {unknown} not in the data; available: {list(data.columns)[:20]}")
-    per = None
-    if period is not None:
-        if period not in data.columns:
-            raise InputError(f"period column {period!r} not in the data; available: {list(data.columns)[:20]}")
-        if data[period].isna().any():
-            raise InputError(f"period column {period!r} has missing values in {describe_rows(data.index[data[period].isna()])}")
-        per = data[period].to_numpy()
-    bad = [c for c in columns if not pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c])]
+        cols = check_columns(columns, data, what="indicator columns")
+    bad = [c for c in cols if not pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c])]
     if bad:
         raise InputError(f"indicator column(s) {bad} are not numeric")
-    x = finite_array(data[columns].to_numpy(dtype=float, na_value=np.nan), "indicator values", list(data.index), ndim=2)
-    ids = None
+    if period_column is not None:
+        return _long_table(data, cols, id_column, period_column, periods)
+    if periods is not None:
+        raise InputError("periods= orders a long panel's periods; pass period_column= (and id_column=) as well")
+    x = finite_array(data[cols].to_numpy(dtype=float, na_value=np.nan), "indicator values", list(data.index), ndim=2)
+    check_unique_ids(data.index, "data index")
     if id_column is not None:
         if id_column not in data.columns:
             raise InputError(f"id_column {id_column!r} not in the data; available: {list(data.columns)[:20]}")
         ids = data[id_column]
         if ids.isna().any():
             raise InputError(f"id_column {id_column!r} has missing values in {describe_rows(data.index[ids.isna()])}")
-        keys = pd.MultiIndex.from_arrays([ids, data[period]]) if period is not None else pd.Index(ids)
-        check_unique_ids(keys, f"id_column {id_column!r}" + (f" × period {period!r}" if period is not None else ""))
-    return _Table(x, [str(c) for c in columns], data.index, per, False, geometry, ids)
+        check_unique_ids(ids, f"id_column {id_column!r}")
+    units = unit_columns(data, data.index, id_column=id_column, values=cols)
+    return _Table(x, [str(c) for c in cols], data.index, None, None, geometry, units)
+
+
+def _long_table(data: pd.DataFrame, cols: list[Any], id_column: str | None, period_column: str, periods: Any) -> _Table:
+    if id_column is None:
+        raise InputError(
+            f"a long panel (period_column={period_column!r}) needs id_column= naming the unit ids, "
+            "so that each unit's periods can be matched"
+        )
+    panels = [
+        read_panel(data, id_column=id_column, period_column=period_column, value_column=c, periods=periods,
+                   min_periods=1, name=f"indicator {c!r}")
+        for c in cols
+    ]
+    first = panels[0]
+    n, t = first.values.shape
+    x = np.column_stack([p.values.reshape(-1) for p in panels])  # row i*T + t: unit i, period t
+    index = pd.MultiIndex.from_product([first.index, list(first.periods)], names=[id_column, period_column])
+    period = np.tile(np.asarray(first.periods, dtype=object), n)
+    units = first.units.iloc[:, : first.units.shape[1] - t] if first.units is not None else None
+    return _Table(x, [str(c) for c in cols], index, period, tuple(first.periods), first.geometry, units)
 
 
 def _directions(directions: Any, columns: list[str]) -> np.ndarray:
@@ -149,12 +164,12 @@ def _check_values(t: _Table, positive: np.ndarray, normalize: str, constant: str
 
 
 def _groups(t: _Table, panel: str) -> list[tuple[Any, np.ndarray]]:
-    """Row blocks the method runs on: one block (pooled / cross-section) or one per period."""
+    """Row blocks the method runs on: one block (pooled / cross-section) or one per period, in time order."""
     n = t.x.shape[0]
-    if t.period is None or panel == "pooled":
+    if t.periods is None or panel == "pooled":
         return [(None, np.arange(n))]
-    codes, uniq = pd.factorize(t.period, sort=True)
-    return [(p, np.nonzero(codes == i)[0]) for i, p in enumerate(uniq)]
+    steps = len(t.periods)
+    return [(p, np.arange(k, n, steps)) for k, p in enumerate(t.periods)]
 
 
 def _validate_common(shift: float, normalize: str, constant: str, panel: str) -> None:
