@@ -46,7 +46,7 @@ import pandas as pd
 from scipy import stats
 
 from ._validation import check_unique_ids, describe_rows, finite_array, rng_from_seed
-from .detector import _response_and_factors
+from .detector import response_and_factors
 from .errors import ConstantError, InputError, MissingValueError
 from .labels import RANK_CLASSES
 from .results import Result, Summary, SummaryTable
@@ -240,7 +240,7 @@ def random_forest_drivers(
     min_samples_leaf: int = 1,
     grid_resolution: int = 20,
     detector: Any = None,
-    discretize: str | None = "quantile",
+    discretize: str | None = "quantiles",
     k: int = 4,
     seed: int | np.random.Generator | None = None,
 ) -> DriversResult:
@@ -285,7 +285,7 @@ def random_forest_drivers(
     from sklearn.inspection import partial_dependence
     from sklearn.model_selection import GroupKFold
 
-    factors = _response_and_factors(data, y, factors)
+    factors, _ = response_and_factors(data, y, factors)
     for name, val in (("n_estimators", n_estimators), ("permutations", permutations), ("grid_resolution", grid_resolution)):
         if not isinstance(val, (int, np.integer)) or val < 1:
             raise InputError(f"{name}={val!r} must be a positive integer")
@@ -370,7 +370,7 @@ def random_forest_drivers(
     if detector is None and discretize is not None:
         from .detector import geodetector
 
-        detector = geodetector(data, y, factors, discretize=discretize, k=k)
+        detector = geodetector(data, y, factors=factors, scheme=discretize, k=k)
     corr_rows = []
     if detector is not None:
         q = detector.factor["q"].reindex(factors)

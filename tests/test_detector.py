@@ -5,21 +5,23 @@ Cases covered
 * Peer: the `geodetector` PyPI package on its bundled example data (disease.csv, 185 units,
   factors type/region/level): factor q and p (1e-8), interaction q12 (1e-8) and types,
   ecological F and p (1e-8), risk-detector Welch t and p (1e-8); continuous factors
-  discretised by quantile / equal / natural breaks give the same strata and q/p as the package;
+  discretised by quantiles / equal_interval / fisher_jenks give the same strata and q/p as the package;
   the optimal discretisation picks the same method and k.
 * Hand-computed: q = 0.8 on a 4-unit table; λ = 1.6; F = 8; p from the Poisson-mixture series
   of the non-central F (scipy.special.betainc), independent of scipy.stats.ncf.
   ``singletons="keep"`` on a hand table (Wang 2010 formula with σ_h² = 0); the risk detector
   skips one-member strata and its Welch t/p equal scipy.stats.ttest_ind;
-  std and geometric break edges by formula.
+  std_mean equals mapclassify.StdMean (edges and classes for k = 3…6); std_mean and geometric
+  break edges by formula.
 * Interaction-type rules at and around every boundary.
 * Properties (hypothesis): q ∈ [0, 1]; q invariant to relabelling strata, to permuting units and
   to positive affine transforms of y; q = 1 when y is constant within strata.
 * Bad input: NaN in y or a factor, constant y, single stratum, singleton strata with
-  ``singletons="raise"``, continuous factor without discretisation, unknown columns/methods,
+  ``singletons="raise"``, continuous factor without discretisation, unknown columns/schemes
+  (old names such as "quantile" included), the old positional factors, a list as column,
   optimal search with no admissible candidate.
 * Result object: summary renders (text/HTML/LaTeX/CSV), interaction matrices are symmetric,
-  to_frame keeps index and geometry, plots draw.
+  to_frame is the tidy factor table, strata keep the index, to_gpkg raises (a table result), plots draw.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def disease():
 
 @pytest.fixture(scope="module")
 def ours(disease):
-    return D.geodetector(disease, "incidence", FACTORS)
+    return D.geodetector(disease, "incidence", factors=FACTORS)
 
 
 @pytest.fixture(scope="module")
@@ -94,15 +96,20 @@ def test_risk_equal_geodetector(ours, peer):
         np.testing.assert_allclose(ours.risk_means[f].loc[means.index, "mean"], means, atol=1e-12)
 
 
-@pytest.mark.parametrize("method", ["quantile", "equal", "natural"])
-def test_discretised_continuous_factor_equals_geodetector(method):
+PEER_METHOD = {"quantiles": "quantile", "equal_interval": "equal", "fisher_jenks": "natural"}
+
+
+@pytest.mark.parametrize("scheme", ["quantiles", "equal_interval", "fisher_jenks"])
+def test_discretised_continuous_factor_equals_geodetector(scheme):
     rng = np.random.default_rng(7)
     x = rng.gamma(2.0, size=150)
     y = x + rng.normal(size=150)
     df = pd.DataFrame({"y": y, "x": x})
-    assert (D.discretize(x, method, 5).codes == geodetector.discretize(x, discretize_method=method, n_strata=5)).all()
+    method = PEER_METHOD[scheme]
+    assert (D.discretize(x, scheme=scheme, k=5).codes == geodetector.discretize(x, discretize_method=method, n_strata=5)).all()
+    assert (D.discretize(df, "x", scheme=scheme, k=5).codes == D.discretize(x, scheme=scheme, k=5).codes).all()
     fd = geodetector.FactorDetector(discretize_method=method, n_strata=5).fit(df[["x"]], df["y"])
-    r = D.geodetector(df, "y", ["x"], discretize=method, k=5)
+    r = D.geodetector(df, "y", factors=["x"], scheme=scheme, k=5)
     assert r.factor.at["x", "q"] == pytest.approx(fd.q_value_, abs=1e-8)
     assert r.factor.at["x", "p"] == pytest.approx(fd.p_value_, abs=1e-8)
 
@@ -113,8 +120,9 @@ def test_optimal_discretisation_matches_geodetector():
     y = np.sin(x) + rng.normal(scale=0.3, size=120)
     od = geodetector.OptimalDiscretizer(discretize_methods=["quantile", "equal", "natural"], k_range=(3, 6))
     od.fit(pd.DataFrame({"x": x}), y)
-    d, table = D.optimal_discretization(y, x, methods=["quantile", "equal", "natural"], k_range=(3, 6), min_size=2)
-    assert (d.method, d.k) == (od.best_method_["x"], od.best_k_["x"])
+    d, table = D.optimal_discretization(pd.DataFrame({"y": y, "x": x}), "y", factor="x",
+                                        schemes=["quantiles", "equal_interval", "fisher_jenks"], k_range=(3, 6), min_size=2)
+    assert (PEER_METHOD[d.scheme], d.k) == (od.best_method_["x"], od.best_k_["x"])
     assert table["q"].where(table["admissible"]).max() == pytest.approx(od.best_q_["x"], abs=1e-8)
     assert len(table) == 3 * 4
 
@@ -143,16 +151,16 @@ def test_hand_computed_q_lambda_f_p():
 
 def test_singletons_policies_by_hand():
     df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0, 10.0], "x": ["a", "a", "b", "b", "c"]})
-    keep = D.geodetector(df, "y", ["x"], singletons="keep")
+    keep = D.geodetector(df, "y", factors=["x"], singletons="keep")
     # keep: SSW = 1 (σ_c² = 0), SST = Σ(y−4)² = 9+4+1+0+36 = 50 → q = 0.98
     assert keep.factor.at["x", "q"] == pytest.approx(0.98, abs=1e-14)
-    drop = D.geodetector(df, "y", ["x"], singletons="drop")
+    drop = D.geodetector(df, "y", factors=["x"], singletons="drop")
     # drop: the 'c' unit is excluded → q = 0.8 on the first four
     assert drop.factor.at["x", "q"] == pytest.approx(0.8, abs=1e-14)
     assert drop.factor.at["x", "n_excluded"] == 1 and drop.factor.at["x", "n"] == 4
     assert drop.factor.at["x", "q"] == pytest.approx(geodetector.q_statistic(df["y"].to_numpy(), pd.factorize(df["x"])[0]), abs=1e-12)
     with pytest.raises(InputError, match="single member"):
-        D.geodetector(df, "y", ["x"], singletons="raise")
+        D.geodetector(df, "y", factors=["x"], singletons="raise")
     # the risk detector leaves the one-member stratum out of the t tests: only a vs b
     tests = keep.risk_tests["x"]
     assert list(zip(tests["stratum_1"], tests["stratum_2"])) == [("a", "b")]
@@ -162,15 +170,28 @@ def test_singletons_policies_by_hand():
     assert keep.risk_means["x"].loc["c", "n"] == 1
 
 
+@pytest.mark.parametrize(("k", "multiples"), [(5, [-2, -1, 1, 2]), (4, [-1, 0, 1]), (3, [-1, 1]), (6, [-2, -1, 0, 1, 2])])
+def test_std_mean_equals_mapclassify(k, multiples):
+    mapclassify = pytest.importorskip("mapclassify")
+    x = np.random.default_rng(5).normal(10, 3, size=400)
+    ref = mapclassify.StdMean(x, multiples=multiples)
+    d = D.discretize(x, scheme="std_mean", k=k)
+    inner = ref.bins[(ref.bins >= x.min()) & (ref.bins < x.max())]
+    np.testing.assert_allclose(d.breaks[1:-1], inner, rtol=0, atol=1e-12)
+    # the same classes as mapclassify's yb (right-closed); classes below min are dropped, so shift
+    shift = int((ref.bins < x.min()).sum())
+    assert (d.codes == ref.yb - shift).all()
+
+
 def test_std_and_geometric_edges():
     x = np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10])
-    d = D.discretize(x, "std", 4)
-    m, s = x.mean(), x.std()
+    d = D.discretize(x, scheme="std_mean", k=4)
+    m, s = x.mean(), x.std(ddof=1)
     np.testing.assert_allclose(d.breaks, [1, m - s, m, m + s, 10])
-    g = D.discretize(x, "geometric", 2)
+    g = D.discretize(x, scheme="geometric", k=2)
     np.testing.assert_allclose(g.breaks, [1, np.sqrt(10), 10])
     assert (g.codes == (x > np.sqrt(10)).astype(int)).all()
-    e = D.discretize(x, "equal", 3)
+    e = D.discretize(x, scheme="equal_interval", k=3)
     np.testing.assert_allclose(e.breaks, [1, 4, 7, 10])
     assert e.counts.tolist() == [4, 3, 3]
 
@@ -226,34 +247,46 @@ def test_bad_input(disease):
     df = disease.copy()
     df.loc[3, "type"] = np.nan
     with pytest.raises(MissingValueError, match="type"):
-        D.geodetector(df, "incidence", FACTORS)
+        D.geodetector(df, "incidence", factors=FACTORS)
     df = disease.copy()
     df.loc[5, "incidence"] = np.nan
     with pytest.raises(MissingValueError, match="incidence"):
-        D.geodetector(df, "incidence", FACTORS)
+        D.geodetector(df, "incidence", factors=FACTORS)
     df = disease.assign(one=1)
     with pytest.raises(ConstantError, match="single stratum"):
-        D.geodetector(df, "incidence", ["one"])
+        D.geodetector(df, "incidence", factors=["one"])
     with pytest.raises(ConstantError, match="constant"):
-        D.geodetector(disease.assign(incidence=2.0), "incidence", FACTORS)
+        D.geodetector(disease.assign(incidence=2.0), "incidence", factors=FACTORS)
     with pytest.raises(InputError, match="continuous"):
-        D.geodetector(disease.assign(cont=np.linspace(0, 1, len(disease))), "incidence", ["cont"])
+        D.geodetector(disease.assign(cont=np.linspace(0, 1, len(disease))), "incidence", factors=["cont"])
     with pytest.raises(InputError, match="not in the data"):
-        D.geodetector(disease, "incidence", ["nope"])
-    with pytest.raises(InputError, match="discretize"):
-        D.geodetector(disease, "incidence", ["type"], discretize="kmeans")
+        D.geodetector(disease, "incidence", factors=["nope"])
+    with pytest.raises(InputError, match="scheme"):
+        D.geodetector(disease.assign(cont=np.linspace(0, 1, len(disease))), "incidence", factors=["cont"], scheme="natural")
+    with pytest.raises(InputError, match="scheme"):
+        D.geodetector(disease, "incidence", factors=["type"], scheme={"nope": "quantiles"})
     with pytest.raises(InputError, match="min_size"):
-        D.optimal_discretization(disease["incidence"], disease["incidence"] * 2, k_range=(8, 8), min_size=60)
+        D.optimal_discretization(disease.assign(x2=disease["incidence"] * 2), "incidence", factor="x2", k_range=(8, 8), min_size=60)
     with pytest.raises(InputError, match="k="):
-        D.discretize([1.0, 2, 3], "quantile", 1)
+        D.discretize([1.0, 2, 3], scheme="quantiles", k=1)
+    with pytest.raises(InputError, match="scheme"):
+        D.discretize([1.0, 2, 3], scheme="quantile")  # mapclassify's name is "quantiles"
+    # the old positional form fails loudly
+    with pytest.raises(TypeError):
+        D.geodetector(disease, "incidence", FACTORS)
+    with pytest.raises(InputError, match="one column name"):
+        D.geodetector(disease, ["incidence"], factors=FACTORS)
+    with pytest.raises(InputError, match="factors=\\['type'\\]"):
+        D.geodetector(disease, "incidence", factors="type")
 
 
 def test_inputs_unchanged_and_index_kept(disease):
     before = disease.copy()
     df = disease.set_index(pd.Index([f"u{i}" for i in range(len(disease))]))
-    r = D.geodetector(df, "incidence", FACTORS)
+    r = D.geodetector(df, "incidence", factors=FACTORS)
     pd.testing.assert_frame_equal(disease, before)
-    assert r.to_frame().index.equals(df.index)
+    assert r.strata.index.equals(df.index)
+    assert r.to_frame()["factor"].tolist() == FACTORS  # a tidy table, one row per factor
 
 
 # -- result object -------------------------------------------------------------
@@ -269,16 +302,15 @@ def test_summary_and_plots(ours):
     assert ours.plot(kind="interaction") is not None
 
 
-def test_geometry_roundtrip(disease):
-    gpd = pytest.importorskip("geopandas")
-    from shapely.geometry import Point
+def test_table_result_contract(ours, tmp_path):
+    from spatialregion.results import TableResult
 
-    g = gpd.GeoDataFrame(disease, geometry=[Point(i, i % 7) for i in range(len(disease))], crs="EPSG:4490")
-    r = D.geodetector(g, "incidence", FACTORS)
-    frame = r.to_frame()
-    assert isinstance(frame, gpd.GeoDataFrame) and frame.crs == g.crs
-    style = r._style()
-    assert style.column == "type" and len(style.classes) == disease["type"].nunique()
+    assert isinstance(ours, TableResult)
+    with pytest.raises(InputError, match="to_csv"):
+        ours.to_gpkg(tmp_path / "d.gpkg")
+    frame = ours.to_frame()
+    assert list(frame.columns[:4]) == ["factor", "q", "F", "p"]
+    assert ours == ours and not (ours == D.geodetector(ours.strata, "incidence", factors=["type"]))
 
 
 # -- CLI -------------------------------------------------------------------------
@@ -297,9 +329,9 @@ def test_cli_detector(disease, tmp_path):
     cmd.register(app)
     csv = tmp_path / "disease.csv"
     disease.to_csv(csv, index=False)
-    res = CliRunner().invoke(app, ["detector", str(csv), "-y", "incidence", "-f", "type,region,level", "-o", str(tmp_path / "o"), "--no-figure"])
+    res = CliRunner().invoke(app, ["detector", str(csv), "-c", "incidence", "-f", "type,region,level", "-o", str(tmp_path / "o"), "--no-figure"])
     assert res.exit_code == 0, res.output
     fac = pd.read_csv(tmp_path / "o" / "detector_factor.csv", encoding="utf-8-sig").set_index("factor")
-    ref = D.geodetector(disease, "incidence", FACTORS).factor
+    ref = D.geodetector(disease, "incidence", factors=FACTORS).factor
     np.testing.assert_allclose(fac.loc[FACTORS, "q"], ref["q"], atol=1e-12)
     assert "Interaction detector" in res.output

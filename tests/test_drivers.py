@@ -52,7 +52,7 @@ def synthetic():
 @pytest.fixture(scope="module")
 def fitted(synthetic):
     return Dr.random_forest_drivers(synthetic, "y", ["x1", "x2", "x3"], groups="grp", n_estimators=30, permutations=5,
-                                    discretize="quantile", k=4, seed=3)
+                                    discretize="quantiles", k=4, seed=3)
 
 
 def test_signal_factor_dominates(fitted):
@@ -91,7 +91,7 @@ def test_blocked_folds(fitted, synthetic):
 
 def test_same_seed_same_result(synthetic, fitted):
     again = Dr.random_forest_drivers(synthetic, "y", ["x1", "x2", "x3"], groups="grp", n_estimators=30, permutations=5,
-                                     discretize="quantile", k=4, seed=3)
+                                     discretize="quantiles", k=4, seed=3)
     pd.testing.assert_frame_equal(again.importance, fitted.importance)
     pd.testing.assert_frame_equal(again.predictions, fitted.predictions)
 

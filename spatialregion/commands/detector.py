@@ -10,13 +10,13 @@ from ._common import DemoContext, ensure_out
 from .indices import read_table, split
 
 
-def run(data, y: str, factors: list[str], out: Path, echo=print, figure: bool = True, stem: str = "detector", **kw) -> list[Path]:
+def run(data, column: str, factors: list[str], out: Path, echo=print, figure: bool = True, stem: str = "detector", **kw) -> list[Path]:
     """Run the detector, print its summary, write CSV tables (and figures); returns the files written."""
     from .. import export, maps
     from ..detector import geodetector
 
     out = ensure_out(out)
-    res = geodetector(data, y, factors, **kw)
+    res = geodetector(data, column, factors=factors, **kw)
     echo("\n" + str(res.summary()))
     written = [
         export.to_csv(res.factor.reset_index(), out / f"{stem}_factor.csv"),
@@ -36,10 +36,10 @@ def register(app: typer.Typer) -> None:
     @app.command("detector")
     def detector_command(
         data: str = typer.Argument(..., help="CSV/Excel table, vector file or embedded layer"),
-        y: str = typer.Option(..., "--y", "-y", help="response column"),
+        column: str = typer.Option(..., "--column", "-c", help="response column"),
         factors: str = typer.Option(..., "--factors", "-f", help="factor columns, comma-separated"),
-        discretize: str = typer.Option("", "--discretize", help="for continuous factors: equal, quantile, natural, std, geometric or optimal"),
-        k: int = typer.Option(5, "--k", help="number of strata for --discretize"),
+        scheme: str = typer.Option("", "--scheme", help="discretise continuous factors: quantiles, equal_interval, fisher_jenks, std_mean, geometric or optimal"),
+        k: int = typer.Option(5, "--k", help="number of strata for --scheme"),
         singletons: str = typer.Option("drop", "--singletons", help="strata of one unit: drop (as the geodetector package), keep, raise"),
         alpha: float = typer.Option(0.05, "--alpha", help="significance level"),
         out: Path = typer.Option(Path("detector-out"), "--out", "-o", help="output folder"),
@@ -47,8 +47,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Geographic detector 地理探测器: q and its p-value, interactions, risk and ecological detectors."""
         frame = read_table(data)
-        paths = run(frame, y, split(factors), out, echo=typer.echo, figure=figure,
-                    discretize=discretize or None, k=k, singletons=singletons, alpha=alpha)
+        paths = run(frame, column, split(factors), out, echo=typer.echo, figure=figure,
+                    scheme=scheme or None, k=k, singletons=singletons, alpha=alpha)
         for p in paths:
             typer.echo(f"wrote {p}")
 
@@ -61,5 +61,5 @@ def demo(ctx: DemoContext) -> None:
     prov["latitude"] = pts.y
     factors = ["region", "longitude", "latitude", "ai2011"]
     for p in run(prov, "ai2022", factors, ctx.out, echo=ctx.echo, stem="detector_ai2022",
-                 discretize={"longitude": ("natural", 3), "latitude": ("natural", 3), "ai2011": ("quantile", 4)}):
+                 scheme={"longitude": ("fisher_jenks", 3), "latitude": ("fisher_jenks", 3), "ai2011": ("quantiles", 4)}):
         ctx.wrote(p)
