@@ -61,7 +61,7 @@ def main() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         t_gid_c, gid_c = _best(giddy_classic, args.repeat)
-        t_ours_s, ours_s = _best(lambda: mk.spatial_markov(y, g, k=args.k, m=args.k), max(args.repeat, 3))
+        t_ours_s, ours_s = _best(lambda: mk.spatial_markov(y, weights=g, k=args.k, m=args.k), max(args.repeat, 3))
         t_gid_s, gid_s = _best(lambda: Spatial_Markov(y, w, k=args.k, m=args.k, fixed=True), args.repeat)
 
     same_c = np.array_equal(ours_c.T, gid_c.transitions)

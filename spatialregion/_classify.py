@@ -144,10 +144,28 @@ def fisher_jenks_bins(y: Any, k: int) -> np.ndarray:
 def quantile_bins(y: Any, k: int) -> np.ndarray:
     """Upper bounds of ``k`` quantile classes: percentiles 100·i/k (i = 1 … k), duplicates merged.
 
-    Same as ``mapclassify.Quantiles(y, k).bins`` (numpy's linear percentile).
+    Bit-for-bit ``mapclassify.Quantiles(y, k).bins``: the percentiles
+    ``arange(100/k, 100 + 100/k, 100/k)`` (the last clipped to 100) of the
+    values, each the linear interpolation between the order statistics at
+    position ``q (n - 1)`` computed as ``scipy.stats.scoreatpercentile`` does
+    (found with ``np.partition``, O(n)).  Used for map classes and the Markov
+    classes, so both agree exactly with mapclassify/giddy even for values on a
+    break.
     """
-    x = np.asarray(y, dtype=float)
-    return np.unique(np.percentile(x, np.linspace(100.0 / k, 100.0, k)))
+    x = np.asarray(y, dtype=float).ravel()
+    n = x.size
+    step = 100.0 / k
+    p = np.arange(step, 100.0 + step, step)
+    p[p > 100.0] = 100.0
+    pos = p / 100.0 * (n - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, n - 1)
+    part = np.partition(x, np.unique(np.concatenate([lo, hi])))
+    exact = pos == lo
+    w_lo = (lo + 1) - pos
+    w_hi = pos - lo
+    q = np.where(exact, part[lo], (part[lo] * w_lo + part[hi] * w_hi) / np.where(exact, 1.0, w_lo + w_hi))
+    return np.unique(q)
 
 
 def equal_interval_bins(y: Any, k: int) -> np.ndarray:

@@ -9,14 +9,19 @@ Cases covered
   ΔG = 0 (raises by default; ``zero_driver="undefined"`` → state -1, NaN, warning).
 * grouping into decoupling / coupling / negative decoupling and the Chinese and
   English labels from ``labels.TAPIO_STATES`` / ``TAPIO_GROUPS``.
-* ``mode="base_to_end"``; inputs as arrays, wide DataFrames, or column lists
-  with ``data=`` (geometry kept); errors for non-positive base values,
-  mismatched shapes, bad band.
+* ``mode="base_to_end"``; the pair of panels as ``driver=``/``pressure=``
+  column lists of a wide table (ids, names and values first in ``to_frame``,
+  geometry kept), value columns of a long table, or arrays with
+  ``data=None``; interval labels from the shared trailing year; errors for
+  non-positive base values, mismatched shapes, a str where a list is needed,
+  positional columns, bad band.
 * hypothesis: states are invariant to rescaling G or C by positive constants;
   the state agrees with the sign/threshold table evaluated independently.
 * ``decoupling_markov``: hand-counted 3 × 3 transitions of grouped states;
   spatial chain conditioned on the neighbours' dominant group (hand case);
-  equality with ``markov.markov(discrete=True)``; summary / to_frame / plot.
+  equality with ``markov.markov(discrete=True)``; summary / to_frame / plot;
+  on the provinces: ``weights=None`` = queen, shuffled rows align by id,
+  GeoPackage with id/name/value columns, a clear error without geometry.
 """
 
 from __future__ import annotations
@@ -59,7 +64,7 @@ CASES = [
 
 @pytest.mark.parametrize("g0,g1,c0,c1,state,e", CASES)
 def test_eight_states_hand(g0, g1, c0, c1, state, e):
-    r = dc.tapio(np.array([[g0, g1]], float), np.array([[c0, c1]], float))
+    r = dc.tapio(None, driver=np.array([[g0, g1]], float), pressure=np.array([[c0, c1]], float))
     assert r.elasticity[0, 0] == pytest.approx(e, abs=1e-12)
     assert KEY[r.states[0, 0]] == state
     group = TAPIO_GROUPS[dc.STATE_GROUP[r.states[0, 0]]].key
@@ -69,7 +74,7 @@ def test_eight_states_hand(g0, g1, c0, c1, state, e):
 def test_all_eight_states_in_one_panel():
     g = np.array([[c[0], c[1]] for c in CASES], float)
     c = np.array([[x[2], x[3]] for x in CASES], float)
-    r = dc.tapio(g, c)
+    r = dc.tapio(None, driver=g, pressure=c)
     assert {KEY[s] for s in r.states[:, 0]} == set(KEY)
     counts = r.state_counts()
     assert counts.to_numpy().sum() == len(CASES)
@@ -96,29 +101,29 @@ def test_zero_driver_change():
     g = np.array([[100.0, 100.0, 110.0]])
     c = np.array([[50.0, 60.0, 61.0]])
     with pytest.raises(InputError, match="ΔG = 0"):
-        dc.tapio(g, c)
+        dc.tapio(None, driver=g, pressure=c)
     with pytest.warns(SpatialRegionWarning, match="ΔG = 0"):
-        r = dc.tapio(g, c, zero_driver="undefined")
+        r = dc.tapio(None, driver=g, pressure=c, zero_driver="undefined")
     assert np.isnan(r.elasticity[0, 0]) and r.states[0, 0] == -1 and r.groups[0, 0] == -1
     assert r.to_frame().iloc[0, 1] == "undefined"
     assert "未定义 Undefined" in r.state_counts().index
     with pytest.warns(SpatialRegionWarning), pytest.raises(InputError, match="undefined Tapio states"):
-            dc.decoupling_markov(np.hstack([g, [[120.0]]]), np.hstack([c, [[62.0]]]), zero_driver="undefined")
+            dc.decoupling_markov(None, driver=np.hstack([g, [[120.0]]]), pressure=np.hstack([c, [[62.0]]]), zero_driver="undefined", spatial=False)
 
 
 def test_input_errors():
     with pytest.raises(InputError, match="positive"):
-        dc.tapio(np.array([[0.0, 1.0]]), np.array([[1.0, 2.0]]))
+        dc.tapio(None, driver=np.array([[0.0, 1.0]]), pressure=np.array([[1.0, 2.0]]))
     with pytest.raises(InputError, match="positive"):
-        dc.tapio(np.array([[1.0, 2.0]]), np.array([[-1.0, 2.0]]))
+        dc.tapio(None, driver=np.array([[1.0, 2.0]]), pressure=np.array([[-1.0, 2.0]]))
     with pytest.raises(AlignmentError, match="shape"):
-        dc.tapio(np.ones((2, 3)), np.ones((2, 2)))
+        dc.tapio(None, driver=np.ones((2, 3)), pressure=np.ones((2, 2)))
     with pytest.raises(InputError, match="lower"):
-        dc.tapio(np.array([[1.0, 2.0]]), np.array([[1.0, 2.0]]), lower=1.2, upper=0.8)
+        dc.tapio(None, driver=np.array([[1.0, 2.0]]), pressure=np.array([[1.0, 2.0]]), lower=1.2, upper=0.8)
     with pytest.raises(InputError, match="mode"):
-        dc.tapio(np.array([[1.0, 2.0]]), np.array([[1.0, 2.0]]), mode="yearly")
+        dc.tapio(None, driver=np.array([[1.0, 2.0]]), pressure=np.array([[1.0, 2.0]]), mode="yearly")
     with pytest.raises(InputError, match="3 periods"):
-        dc.decoupling_markov(np.array([[1.0, 2.0]]), np.array([[1.0, 2.0]]))
+        dc.decoupling_markov(None, driver=np.array([[1.0, 2.0]]), pressure=np.array([[1.0, 2.0]]), spatial=False)
 
 
 def test_base_to_end_and_frames():
@@ -127,18 +132,36 @@ def test_base_to_end_and_frames():
          "co2_2010": [100.0, 100.0], "co2_2015": [90.0, 95.0], "co2_2020": [80.0, 40.0]},
         index=["A", "B"],
     )
-    r = dc.tapio(["gdp2010", "gdp2015", "gdp2020"], ["co2_2010", "co2_2015", "co2_2020"], data=df, mode="base_to_end")
-    assert r.intervals == ("gdp2010–gdp2020",)
+    r = dc.tapio(df, driver=["gdp2010", "gdp2015", "gdp2020"], pressure=["co2_2010", "co2_2015", "co2_2020"], mode="base_to_end")
+    assert r.intervals == ("2010–2020",)  # the year both column names end in
     # A: ΔG/G0 = 1, ΔC/C0 = -0.2 → e = -0.2 strong decoupling; B: ΔG/G0 = -0.5, ΔC/C0 = -0.6 → e = 1.2 recessive coupling
     np.testing.assert_allclose(r.elasticity[:, 0], [-0.2, 1.2])
     assert [KEY[s] for s in r.states[:, 0]] == ["strong_decoupling", "recessive_coupling"]
-    assert list(r.to_frame().index) == ["A", "B"]
-    wide_g = df[["gdp2010", "gdp2015", "gdp2020"]]
-    wide_c = df[["co2_2010", "co2_2015", "co2_2020"]]
-    r2 = dc.tapio(wide_g, wide_c)
-    assert r2.elasticity.shape == (2, 2)
-    with pytest.raises(AlignmentError, match="index"):
-        dc.tapio(wide_g, wide_c.set_axis(["A", "C"]))
+    frame = r.to_frame()
+    assert list(frame.index) == ["A", "B"]
+    # the analysed driver and pressure columns come first, then the results
+    assert list(frame.columns[:6]) == ["gdp2010", "gdp2015", "gdp2020", "co2_2010", "co2_2015", "co2_2020"]
+    assert list(frame.columns[6:]) == ["e_2010–2020", "state_2010–2020", "group_2010–2020"]
+    other = df.rename(columns={"co2_2010": "co2_a", "co2_2015": "co2_b", "co2_2020": "co2_c"})
+    r2 = dc.tapio(other, driver=["gdp2010", "gdp2015", "gdp2020"], pressure=["co2_a", "co2_b", "co2_c"])
+    assert r2.elasticity.shape == (2, 2) and r2.intervals == ("gdp2010–gdp2015", "gdp2015–gdp2020")
+    # long table: driver/pressure are value columns
+    long = pd.DataFrame(
+        {"id": np.repeat(["A", "B"], 3), "year": [2010, 2015, 2020] * 2,
+         "gdp": df[["gdp2010", "gdp2015", "gdp2020"]].to_numpy().ravel(), "co2": df[["co2_2010", "co2_2015", "co2_2020"]].to_numpy().ravel()}
+    ).sample(frac=1, random_state=3)
+    r3 = dc.tapio(long, driver="gdp", pressure="co2", id_column="id", period_column="year")
+    assert r3.intervals == ("2010–2015", "2015–2020")
+    r4 = dc.tapio(df, driver=["gdp2010", "gdp2015", "gdp2020"], pressure=["co2_2010", "co2_2015", "co2_2020"])
+    np.testing.assert_allclose(r3.elasticity[r3.index.get_indexer(["A", "B"])], r4.elasticity)
+    with pytest.raises(AlignmentError, match="period columns"):
+        dc.tapio(df, driver=["gdp2010", "gdp2015", "gdp2020"], pressure=["co2_2010", "co2_2015"])
+    with pytest.raises(InputError, match="driver must be a list"):
+        dc.tapio(df, driver="gdp2010", pressure=["co2_2010", "co2_2015"])
+    with pytest.raises(InputError, match="driver="):
+        dc.tapio(df)
+    with pytest.raises(TypeError):
+        dc.tapio(df, ["gdp2010", "gdp2015"], ["co2_2010", "co2_2015"])  # the pair is named: driver=, pressure=
 
 
 def _table_state(dg: float, dc_: float, e: float) -> str:
@@ -169,11 +192,11 @@ def _table_state(dg: float, dc_: float, e: float) -> str:
 def test_states_table_and_scale_invariance(g0, rg, c0, rc, sg, sc):
     g = np.array([[g0, g0 * (1 + rg)]])
     c = np.array([[c0, c0 * (1 + rc)]])
-    r = dc.tapio(g, c)
+    r = dc.tapio(None, driver=g, pressure=c)
     e = r.elasticity[0, 0]
     assert KEY[r.states[0, 0]] == _table_state(g[0, 1] - g[0, 0], c[0, 1] - c[0, 0], e)
     # rescaling by positive constants changes e only by rounding: states agree unless e sits on a threshold
-    r2 = dc.tapio(g * sg, c * sc)
+    r2 = dc.tapio(None, driver=g * sg, pressure=c * sc)
     if min(abs(e - 0.8), abs(e - 1.2), abs(e)) > 1e-9:
         assert r2.states[0, 0] == r.states[0, 0]
 
@@ -190,7 +213,7 @@ def test_decoupling_markov_hand():
         ],
         float,
     )
-    r = dc.decoupling_markov(g, c)
+    r = dc.decoupling_markov(None, driver=g, pressure=c, spatial=False)
     np.testing.assert_array_equal(r.tapio.groups, [[0, 1, 0], [2, 1, 1], [0, 0, 0], [0, 2, 1]])
     T = np.zeros((3, 3))
     for a, b in [(0, 1), (1, 0), (2, 1), (1, 1), (0, 0), (0, 0), (0, 2), (2, 1)]:
@@ -223,7 +246,7 @@ def test_decoupling_markov_spatial_hand():
         ],
         float,
     )
-    r = dc.decoupling_markov(g, c, w)
+    r = dc.decoupling_markov(None, driver=g, pressure=c, weights=w)
     groups = r.tapio.groups
     np.testing.assert_array_equal(groups, [[0, 0, 0], [2, 2, 2], [1, 1, 1], [0, 1, 2]])
     # neighbour mode (ties: own state if tied, else lower code):
@@ -238,7 +261,7 @@ def test_decoupling_markov_spatial_hand():
     np.testing.assert_array_equal(r.spatial.T, T)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SpatialRegionWarning)
-        axes = r.plot()
+        axes = r.plot(kind="heatmap")
     assert len(axes) == 4
     import matplotlib.pyplot as plt
 
@@ -252,7 +275,36 @@ def test_tapio_on_provinces(provinces):
     for j, year in enumerate((2010, 2015, 2020)):
         df[f"gdp{year}"] = 100.0 * (1.3 ** j) * rng.uniform(0.9, 1.1, len(df))
         df[f"co2_{year}"] = 50.0 * (1.1 ** j) * rng.uniform(0.8, 1.2, len(df))
-    r = dc.tapio(["gdp2010", "gdp2015", "gdp2020"], ["co2_2010", "co2_2015", "co2_2020"], data=df)
+    r = dc.tapio(df, driver=["gdp2010", "gdp2015", "gdp2020"], pressure=["co2_2010", "co2_2015", "co2_2020"])
     frame = r.to_frame()
     assert frame.crs is not None and len(frame) == len(provinces)
-    assert frame["state_gdp2015–gdp2020"].isin(KEY).all()
+    assert frame["state_2015–2020"].isin(KEY).all()
+    assert list(frame.columns[:2]) == ["name", "gdp2010"] and (frame["name"] == provinces["name"]).all()
+
+
+def test_decoupling_markov_provinces_queen_default_and_shuffled_rows(provinces, provinces_queen, tmp_path):
+    """weights=None builds queen contiguity from the GeoDataFrame; shuffled rows align to a Graph by id."""
+    import geopandas as gpd
+
+    rng = np.random.default_rng(11)
+    df = provinces[["adcode", "name", "name_short", "geometry"]].copy()
+    for j, year in enumerate((2010, 2015, 2020, 2022)):
+        df[f"gdp{year}"] = 100.0 * (1.2 ** j) * rng.uniform(0.8, 1.2, len(df))
+        df[f"co2_{year}"] = 50.0 * (1.1 ** j) * rng.uniform(0.7, 1.3, len(df))
+    kw = {"driver": [f"gdp{y}" for y in (2010, 2015, 2020, 2022)], "pressure": [f"co2_{y}" for y in (2010, 2015, 2020, 2022)]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SpatialRegionWarning)
+        a = dc.decoupling_markov(df, **kw)
+        b = dc.decoupling_markov(df, weights=provinces_queen, **kw)
+        shuffled = df.sample(frac=1, random_state=5)
+        c = dc.decoupling_markov(shuffled, weights=provinces_queen, **kw)
+    np.testing.assert_array_equal(a.spatial.T, b.spatial.T)
+    np.testing.assert_array_equal(a.spatial.T, c.spatial.T)
+    fa, fc = a.to_frame(), c.to_frame().loc[df.index]
+    assert list(fa.columns[:3]) == ["adcode", "name", "name_short"]
+    assert (fa["state_2020–2022"] == fc["state_2020–2022"]).all()
+    path = a.to_gpkg(tmp_path / "d.gpkg")
+    back = gpd.read_file(path)
+    assert {"adcode", "name", "gdp2010", "co2_2022", "state_2020–2022"} <= set(back.columns)
+    with pytest.raises(InputError, match="spatial=False"):
+        dc.decoupling_markov(pd.DataFrame(df.drop(columns="geometry")), **kw)

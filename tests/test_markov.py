@@ -27,8 +27,17 @@ Cases covered
   errors; inputs are not mutated.
 * hypothesis invariants: P rows sum to 1, counts total n(T-1), permuting
   units leaves T/P unchanged, spatial T sums to the classic T.
-* results: summary tables, to_frame (GeoDataFrame with trajectories),
-  to_gpkg, heat-map plots (one panel per lag class); provinces smoke test.
+* results: summary tables, to_frame (the tidy transition table; chains are
+  table results whose to_gpkg raises), unit_classes (per-unit classes with
+  ids/names/values, GeoDataFrame, to_gpkg), heat-map plots (one panel per lag
+  class); provinces smoke test.
+* calling convention (issue 12): markov(data, columns, *, k=...) on a table
+  with unrelated columns, k/weights keyword-only, wrong calls (a number or a
+  str as columns, bad transform/lag_breaks, no geometry for weights=None)
+  raise; weights=None equals queen; a Graph with self-loops gives the same
+  spatial and LISA counts as without; shuffled rows and a long table align to
+  the weights by id; CLI CSVs carry id/name/value columns, tidy transitions
+  and a BOM.
 * class labels: 低水平 … 高水平 with English twins and value ranges for k = 3,
   4, 5 (rows/columns of the summary table, heat-map row labels with n), the
   ``C1 … Ck`` / ``L1 … Lm`` fallback for other k, names only for per-period
@@ -109,7 +118,7 @@ def test_classic_equals_giddy(us):
 @pytest.mark.parametrize("fixed", [True, False])
 def test_spatial_equals_giddy(us, k, fixed):
     sm = _giddy_sm(us["rel"], us["w"], k=k, m=k, fixed=fixed)
-    r = mk.spatial_markov(us["wide"], us["graph"], k=k, m=k, fixed=fixed)
+    r = mk.spatial_markov(us["wide"], us["years"], weights=us["graph"], k=k, m=k, fixed=fixed)
     np.testing.assert_array_equal(r.T, sm.T)
     np.testing.assert_allclose(r.P, sm.P, atol=PROB, rtol=0)
     np.testing.assert_allclose(r.classic.P, sm.p, atol=PROB, rtol=0)
@@ -143,7 +152,7 @@ def test_spatial_explicit_breaks_equal_giddy(us):
     cut = [0.85, 0.95, 1.05, 1.15]
     lag_cut = [0.9, 1.0, 1.1]
     sm = _giddy_sm(us["rel"], us["w"], cutoffs=cut, lag_cutoffs=lag_cut)
-    r = mk.spatial_markov(us["rel"], us["w"], breaks=cut, lag_breaks=lag_cut)
+    r = mk.spatial_markov(us["rel"], weights=us["w"], breaks=cut, lag_breaks=lag_cut)
     assert (r.k, r.m) == (5, 4)
     np.testing.assert_array_equal(r.T, sm.T)
     np.testing.assert_allclose(r.P, sm.P, atol=PROB, rtol=0)
@@ -157,12 +166,12 @@ def test_spatial_explicit_breaks_equal_giddy(us):
 
 
 def test_lag_breaks_same_uses_y_breaks(us):
-    r = mk.spatial_markov(us["rel"], us["w"], k=5, lag_breaks="same")
+    r = mk.spatial_markov(us["rel"], weights=us["w"], k=5, lag_breaks="same")
     np.testing.assert_array_equal(r.lag_breaks, r.breaks)
     lag = us["w"].sparse @ us["rel"]
     np.testing.assert_array_equal(r.lag_classes, np.searchsorted(r.breaks, lag, side="left"))
     with pytest.raises(InputError, match="m=3"):
-        mk.spatial_markov(us["rel"], us["w"], k=5, m=3, lag_breaks="same")
+        mk.spatial_markov(us["rel"], weights=us["w"], k=5, m=3, lag_breaks="same")
 
 
 def test_lisa_markov_equals_giddy(us):
@@ -170,7 +179,7 @@ def test_lisa_markov_equals_giddy(us):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         lm = giddy_markov.LISA_Markov(us["pci"], w)
-    r = mk.lisa_markov(us["pci"], w, chi2_reference="giddy")
+    r = mk.lisa_markov(us["pci"], weights=w, chi2_reference="giddy")
     np.testing.assert_array_equal(r.quadrants + 1, lm.q)
     np.testing.assert_array_equal(r.T, lm.transitions)
     np.testing.assert_allclose(r.P, lm.p, atol=PROB, rtol=0)
@@ -187,7 +196,7 @@ def test_lisa_significant_move_codes(us):
     w = libpysal.io.open(libpysal.examples.get_path("states48.gal")).read()
     y = us["pci"][:, :9]
     pv = np.random.default_rng(3).uniform(0, 0.1, size=y.shape)
-    r = mk.lisa_markov(y, w, p_values=pv, significance_level=0.05)
+    r = mk.lisa_markov(y, weights=w, p_values=pv, alpha=0.05)
     sig = pv <= 0.05
     q = r.quadrants + 1
     for i in range(y.shape[0]):
@@ -195,7 +204,7 @@ def test_lisa_significant_move_codes(us):
             key = (q[i, t], q[i, t + 1], bool(sig[i, t]), bool(sig[i, t + 1]))
             assert r.significant_moves[i, t] == giddy_markov.MOVE_TYPES[key]
     with pytest.raises(AlignmentError, match="p_values"):
-        mk.lisa_markov(y, w, p_values=pv[:, :3])
+        mk.lisa_markov(y, weights=w, p_values=pv[:, :3])
 
 
 @pytest.mark.slow
@@ -205,7 +214,7 @@ def test_lisa_markov_permutation_moves_equal_giddy(us):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         lm = giddy_markov.LISA_Markov(us["pci"], w, permutations=99)
-    r = mk.lisa_markov(us["pci"], w, p_values=lm.p_values)
+    r = mk.lisa_markov(us["pci"], weights=w, p_values=lm.p_values)
     np.testing.assert_array_equal(r.significant_moves, lm.significant_moves)
 
 
@@ -229,7 +238,7 @@ def test_lisa_markov_published_chi2_independent(us):
     pl = lag / lag.sum(1, keepdims=True)
     # states (own, lag): HH=(0,0) LH=(1,0) LL=(1,1) HL=(0,1)
     st_ = [(0, 0), (1, 0), (1, 1), (0, 1)]
-    r = mk.lisa_markov(y, w)
+    r = mk.lisa_markov(y, weights=w)
     exp = np.array([[po[a[0], b[0]] * pl[a[1], b[1]] for b in st_] for a in st_]) * r.T.sum(1)[:, None]
     np.testing.assert_allclose(r.expected, exp, rtol=1e-12)
     chi = ((r.T - exp) ** 2 / exp).sum()
@@ -244,7 +253,7 @@ def test_discrete_spatial_equals_giddy(rng):
     w = KNN.from_array(pts, k=3)
     states = rng.integers(0, 2, size=(40, 6))
     sm = _giddy_sm(states, w, discrete=True)
-    r = mk.spatial_markov(states, w, discrete=True, transform="B")
+    r = mk.spatial_markov(states, weights=w, discrete=True, transform="b")
     np.testing.assert_array_equal(r.lag_classes, sm.lclass_ids)
     np.testing.assert_array_equal(r.T, sm.T)
     np.testing.assert_allclose(r.P, sm.P, atol=PROB)
@@ -261,14 +270,16 @@ def test_discrete_spatial_equals_giddy(rng):
     st.integers(2, 7),
 )
 def test_quantile_breaks_equal_mapclassify(values, k):
+    """Pooled quantile classes of a two-period panel are mapclassify's Quantiles of all its values."""
     import mapclassify
 
+    panel = np.column_stack([values, values[::-1] * 0.5 + 1.0])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        q = mapclassify.Quantiles(values, k=k)
-    b = mk.quantile_breaks(values, k)
-    np.testing.assert_array_equal(b, q.bins[:-1])
-    np.testing.assert_array_equal(mk.classify(values, b), q.yb)
+        q = mapclassify.Quantiles(panel.ravel(), k=k)
+        r = mk.markov(panel, k=k)
+    np.testing.assert_array_equal(r.breaks, q.bins[:-1])
+    np.testing.assert_array_equal(r.classes.ravel(), q.yb)
 
 
 def test_ties_go_to_lower_class():
@@ -420,11 +431,12 @@ def test_wide_long_and_array_agree(us):
     wide = pd.DataFrame(us["rel"][:, :6], index=[f"s{i}" for i in range(48)], columns=us["years"][:6])
     long = wide.rename_axis("state").reset_index().melt(id_vars="state", var_name="year", value_name="rel")
     a = mk.markov(wide.to_numpy(), k=4)
-    b = mk.markov(wide, k=4)
+    b = mk.markov(wide, list(wide.columns), k=4)
     c = mk.markov(long.sample(frac=1, random_state=1), k=4, id_column="state", period_column="year", value_column="rel")
     np.testing.assert_array_equal(a.T, b.T)
     np.testing.assert_array_equal(a.T, c.T)
-    assert list(c.index) == sorted(wide.index)
+    assert sorted(c.index) == sorted(wide.index)  # units in order of first appearance in the long table
+    np.testing.assert_array_equal(c.unit_classes.to_frame().loc[wide.index, "class_1934"], b.unit_classes.to_frame()["class_1934"])
     with pytest.raises(DuplicateIdError, match="more than once"):
         mk.markov(pd.concat([long, long.iloc[:1]]), id_column="state", period_column="year", value_column="rel")
     with pytest.raises(MissingValueError, match="balance"):
@@ -436,7 +448,7 @@ def test_wide_long_and_array_agree(us):
 def test_input_errors_and_no_mutation(us):
     y = us["rel"][:, :5].copy()
     before = y.copy()
-    mk.spatial_markov(y, us["w"], k=3)
+    mk.spatial_markov(y, weights=us["w"], k=3)
     np.testing.assert_array_equal(y, before)
     assert us["w"].transform == "R"
     bad = y.copy()
@@ -448,12 +460,14 @@ def test_input_errors_and_no_mutation(us):
     with pytest.raises(InputError, match="at least 2 periods"):
         mk.markov(np.ones((5, 1)))
     with pytest.raises(AlignmentError):
-        mk.spatial_markov(y[:40], us["w"], k=3)
+        mk.spatial_markov(y[:40], weights=us["w"], k=3)
     frame = pd.DataFrame(y, index=[f"x{i}" for i in range(48)])
     with pytest.raises(AlignmentError, match="different units"):
-        mk.spatial_markov(frame, us["graph"], k=3)
-    with pytest.raises(InputError, match="not numeric"):
-        mk.markov(frame.assign(name="a"))
+        mk.spatial_markov(frame, list(frame.columns), weights=us["graph"], k=3)
+    with pytest.raises(InputError, match="pass columns"):
+        mk.markov(frame)
+    with pytest.raises(InputError, match=r"\['nope'\] not in the data"):
+        mk.markov(frame, [0, "nope"])
     with pytest.raises(InputError, match="empty="):
         mk.markov(y, empty="drop")
 
@@ -465,7 +479,7 @@ def test_islands_warn():
     g = Graph(adj)
     y = np.array([[1.0, 2.0], [2.0, 3.0], [3.0, 1.0]])
     with pytest.warns(SpatialRegionWarning, match="no neighbours"):
-        r = mk.spatial_markov(y, g, k=2)
+        r = mk.spatial_markov(y, weights=g, k=2)
     assert r.islands == (2,)
 
 
@@ -483,10 +497,10 @@ def test_invariants(seed, n, t, k):
     w = KNN.from_array(pts, k=2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SpatialRegionWarning)
-        r = mk.spatial_markov(y, w, k=k)
+        r = mk.spatial_markov(y, weights=w, k=k)
         perm = rng.permutation(n)
         w2 = KNN.from_array(pts[perm], k=2)
-        r2 = mk.spatial_markov(y[perm], w2, k=k)
+        r2 = mk.spatial_markov(y[perm], weights=w2, k=k)
     assert r.classic.T.sum() == n * (t - 1)
     np.testing.assert_array_equal(r.T.sum(axis=0), r.classic.T)
     full = ~np.isnan(r.P).any(axis=2)
@@ -504,29 +518,41 @@ def test_invariants(seed, n, t, k):
 def test_summary_frame_plot_gpkg(us, tmp_path):
     import geopandas as gpd
 
-    r = mk.spatial_markov(us["wide"], us["graph"], k=4)
+    r = mk.spatial_markov(us["wide"], us["years"], weights=us["graph"], k=4)
     s = r.summary()
     text = str(s)
     assert "Spatial Markov" in text and "Q (Pearson)" in text
     table = r.transition_table()
     assert table.shape == (16, 5) and list(table.columns[:1]) == ["n"]
     assert table["n"].sum() == 48 * 80
-    frame = r.to_frame()
+    tidy = r.to_frame()
+    assert list(tidy.columns) == ["lag_class", "lag_label", "from_class", "from_label", "to_class", "to_label", "count", "probability"]
+    assert len(tidy) == 4 * 4 * 4 and tidy["count"].sum() == 48 * 80
+    row = tidy[(tidy.lag_class == 2) & (tidy.from_class == 3) & (tidy.to_class == 4)].iloc[0]
+    assert row["count"] == r.T[1, 2, 3] and row["probability"] == pytest.approx(r.P[1, 2, 3])
+    classic = r.classic.to_frame()
+    np.testing.assert_array_equal(classic["count"].to_numpy().reshape(4, 4), r.classic.T)
+    with pytest.raises(InputError, match="table"):
+        r.to_gpkg(tmp_path / "no.gpkg")
+    frame = r.unit_classes.to_frame()
     assert isinstance(frame, gpd.GeoDataFrame)
     assert list(frame.index) == list(us["wide"].index)
-    assert frame.shape[1] == 2 * 81 + 1 and frame["class_1929"].between(1, 4).all()
-    path = r.to_gpkg(tmp_path / "m.gpkg")
-    back = gpd.read_file(path, layer="spatialmarkov")
-    assert len(back) == 48
+    assert list(frame.columns[:81]) == us["years"]  # the analysed values first
+    np.testing.assert_array_equal(frame[us["years"]].to_numpy(), us["rel"])
+    assert frame.shape[1] == 81 + 2 * 81 + 1 and frame["class_1929"].between(1, 4).all()
+    path = r.unit_classes.to_gpkg(tmp_path / "m.gpkg")
+    back = gpd.read_file(path, layer="markovclasses")
+    assert len(back) == 48 and "1929" in back.columns
     axes = r.plot()
     assert len(axes) == 4
     assert len(r.plot(include_classic=True)) == 5
     ax = r.classic.plot()
     assert ax.get_title()
     assert "steady state" in r.classic.long_run_table().columns
-    ls = mk.lisa_markov(us["wide"], us["graph"])
+    ls = mk.lisa_markov(us["wide"], us["years"], weights=us["graph"])
     assert "HH" in str(ls.summary())
-    assert ls.to_frame()["quadrant_2009"].isin(["HH", "LH", "LL", "HL"]).all()
+    assert ls.unit_classes.to_frame()["quadrant_2009"].isin(["HH", "LH", "LL", "HL"]).all()
+    np.testing.assert_allclose(ls.to_frame()["expected"].to_numpy().reshape(4, 4), ls.expected)
     import matplotlib.pyplot as plt
 
     plt.close("all")
@@ -560,7 +586,7 @@ def test_class_labels_zh_en_with_ranges():
     assert mk.markov(y, breaks=[[1, 2], [1, 2], [1, 2]]).labels == ("低水平 Low", "中水平 Medium", "高水平 High")
     rng = np.random.default_rng(1)
     panel = rng.normal(size=(48, 4))
-    sm = mk.spatial_markov(panel, libpysal.weights.lat2W(6, 8), k=3, m=2)
+    sm = mk.spatial_markov(panel, weights=libpysal.weights.lat2W(6, 8), k=3, m=2)
     assert sm.labels[0].startswith("低水平 Low (≤") and sm.lag_labels[0].startswith("L1 (≤")
     assert tuple(sm.transition_table().index.get_level_values("lag class").unique()) == sm.lag_labels
 
@@ -572,7 +598,7 @@ def test_provinces_ai_index(provinces_queen):
     cols = ["ai2011", "ai2015", "ai2019", "ai2022"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SpatialRegionWarning)
-        r = mk.spatial_markov(prov, provinces_queen, k=4, columns=cols)
+        r = mk.spatial_markov(prov, cols, weights=provinces_queen, k=4)
     assert r.classic.T.sum() == 31 * 3
     assert r.T.shape == (4, 4, 4)
     # pooled quartiles: every class holds 31 (±ties) of the 124 values
@@ -587,3 +613,129 @@ def test_no_closed_observed_part_falls_back_to_absorbing():
         ss = mk.steady_state(counts)
     np.testing.assert_allclose(ss, [1.0, 0.0, 0.0])
     np.testing.assert_allclose(ss, mk.steady_state(counts, empty="absorbing"))
+
+
+# ---------------------------------------------------------------------------
+# the public calling convention (issue 12)
+# ---------------------------------------------------------------------------
+AI = ["ai2011", "ai2015", "ai2019", "ai2022"]
+
+
+@pytest.fixture(scope="module")
+def prov():
+    from spatialregion.cli import demo_provinces
+
+    return demo_provinces()
+
+
+def test_calling_convention_and_wrong_calls(prov, provinces_queen):
+    """markov(data, columns, *, k=...) and spatial_markov(data, columns, *, weights=...) on a table with other columns."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SpatialRegionWarning)
+        r = mk.markov(prov, AI, k=4)
+        sm = mk.spatial_markov(prov, AI, k=4)  # unrelated columns (name, region, geometry) are ignored
+        sm_w = mk.spatial_markov(prov, AI, weights=provinces_queen, k=4, transform="r")
+        sm_name = mk.spatial_markov(prov, AI, weights="queen", k=4)
+    assert r.k == 4 and r.T.sum() == 31 * 3
+    np.testing.assert_array_equal(sm.T, sm_w.T)  # weights=None is queen contiguity with the island policy of build
+    np.testing.assert_array_equal(sm.T, sm_name.T)
+    with pytest.raises(TypeError):
+        mk.markov(prov, AI, 4)  # k is keyword-only
+    with pytest.raises(InputError, match="k=4"):
+        mk.markov(prov, 4)
+    with pytest.raises(InputError, match="list of column names"):
+        mk.markov(prov, "ai2011")
+    with pytest.raises(TypeError):
+        mk.spatial_markov(prov, AI, provinces_queen)  # weights is keyword-only
+    with pytest.raises(InputError, match="transform"):
+        mk.spatial_markov(prov, AI, transform="X")
+    with pytest.raises(InputError, match="lag_breaks"):
+        mk.spatial_markov(prov, AI, lag_breaks="quantile")
+    with pytest.raises(InputError, match="weights="):
+        mk.spatial_markov(prov[AI].to_numpy(), k=4)  # an array has no geometry to build weights from
+    with pytest.raises(Exception, match="GeoDataFrame"):
+        mk.spatial_markov(pd.DataFrame(prov[AI]), AI, k=4)
+
+
+def test_self_loops_do_not_change_spatial_counts(prov, provinces_queen):
+    """One self-loop policy: w_ii is dropped (as_sparse), so a Graph with self-loops gives the same counts."""
+    from libpysal.graph import Graph
+
+    adj = provinces_queen.adjacency
+    ids = provinces_queen.unique_ids
+    loops = pd.Series(1.0, index=pd.MultiIndex.from_arrays([ids, ids], names=adj.index.names), name=adj.name)
+    looped = Graph(pd.concat([adj, loops]).sort_index())
+    assert (looped.adjacency.index.get_level_values(0) == looped.adjacency.index.get_level_values(1)).sum() == len(ids)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SpatialRegionWarning)
+        a = mk.spatial_markov(prov, AI, weights=provinces_queen, k=4)
+        b = mk.spatial_markov(prov, AI, weights=looped, k=4)
+        c = mk.lisa_markov(prov, AI, weights=provinces_queen)
+        d = mk.lisa_markov(prov, AI, weights=looped)
+    np.testing.assert_array_equal(a.T, b.T)
+    np.testing.assert_array_equal(a.lag_classes, b.lag_classes)
+    np.testing.assert_array_equal(c.quadrants, d.quadrants)
+
+
+def test_shuffled_rows_align_to_weights_by_id(prov, provinces_queen):
+    """Rows in another order (and a long table) give the same counts; per-unit classes follow the ids."""
+    shuffled = prov.sample(frac=1, random_state=7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SpatialRegionWarning)
+        a = mk.spatial_markov(prov, AI, weights=provinces_queen, k=4)
+        b = mk.spatial_markov(shuffled, AI, weights=provinces_queen, k=4)
+        long = pd.DataFrame(prov[AI]).rename_axis("pid").reset_index().melt(id_vars="pid", var_name="year", value_name="ai")
+        long["year"] = long["year"].str[2:].astype(int)
+        c = mk.spatial_markov(long.sample(frac=1, random_state=2), weights=provinces_queen, k=4,
+                              id_column="pid", period_column="year", value_column="ai")
+    np.testing.assert_array_equal(a.T, b.T)
+    np.testing.assert_array_equal(a.T, c.T)
+    fa, fb = a.unit_classes.to_frame(), b.unit_classes.to_frame()
+    assert list(fb.index) == list(shuffled.index)
+    pd.testing.assert_frame_equal(pd.DataFrame(fa.drop(columns="geometry")), pd.DataFrame(fb.drop(columns="geometry")).loc[fa.index])
+    fc = c.unit_classes.to_frame()
+    assert list(fc.columns[:1]) == ["pid"] and "ai_2011" in fc.columns
+    np.testing.assert_array_equal(fc.loc[prov.index, "class_2022"], fa["class_ai2022"])
+
+
+def test_unit_classes_carry_ids_names_values(prov, tmp_path):
+    import geopandas as gpd
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SpatialRegionWarning)
+        r = mk.spatial_markov(prov, AI, k=4)
+    frame = r.unit_classes.to_frame()
+    assert list(frame.columns[:7]) == ["adcode", "name", "name_short", *AI]
+    assert list(frame.columns[7:11]) == [f"class_{c}" for c in AI]
+    assert (frame["name"] == prov["name"]).all()
+    np.testing.assert_array_equal(frame[AI].to_numpy(), prov[AI].to_numpy())
+    back = gpd.read_file(r.unit_classes.to_gpkg(tmp_path / "c.gpkg"))
+    assert {"adcode", "name", "name_short", *AI, "class_ai2022", "lag_class_ai2022"} <= set(back.columns)
+    assert str(r.unit_classes.summary())
+    ax = r.unit_classes.plot(labels="name_short")
+    assert ax is not None
+    assert r == r and r != mk.markov(prov, AI, k=4)  # results compare without raising
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_cli_markov_writes_ids_names_values(prov, tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from spatialregion.commands import markov as markov_command
+
+    app = typer.Typer()
+    markov_command.register(app)
+    gpkg = tmp_path / "ai.gpkg"
+    prov[["adcode", "name", "name_short", *AI, "geometry"]].to_file(gpkg)
+    res = CliRunner().invoke(app, ["markov", str(gpkg), "--columns", ",".join(AI), "--k", "4", "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    classes = pd.read_csv(tmp_path / "out" / "markov_classes.csv", encoding="utf-8-sig")
+    assert list(classes.columns[:7]) == ["adcode", "name", "name_short", *AI]
+    assert classes["name"].str.contains("省|市|自治区").all() and len(classes) == 31
+    tidy = pd.read_csv(tmp_path / "out" / "markov_transitions.csv", encoding="utf-8-sig")
+    assert {"lag_class", "from_class", "to_class", "count", "probability"} <= set(tidy.columns)
+    assert tidy["count"].sum() == 31 * 3
+    assert (tmp_path / "out" / "markov_tables.csv").read_bytes().startswith(b"\xef\xbb\xbf")

@@ -18,45 +18,43 @@ def _split(text: str) -> list[str]:
 
 
 def write_markov_outputs(result, out: Path, stem: str = "markov") -> list[Path]:
-    """Write the heat map PNG, the summary tables (CSV) and, with geometry, the class trajectories (GeoPackage)."""
-    from .. import maps
+    """Write the heat map PNG, the summary tables and the tidy transitions (CSV), the per-unit
+    classes (CSV with id, name and value columns) and, with geometry, the classes as a GeoPackage."""
+    from .. import export, maps
 
     out = ensure_out(out)
     written = []
     axes = result.plot(include_classic=True) if hasattr(result, "lag_classes") else result.plot()
     written.append(maps.save(axes if not hasattr(axes, "__len__") else axes[0], out / f"{stem}_heatmap.png", close=True))
-    written.append(_write_csv(result.summary(), out / f"{stem}_tables.csv"))
-    if result.geometry is not None:
-        written.append(result.to_gpkg(out / f"{stem}.gpkg", layer=f"{stem}_classes"))
+    tables = out / f"{stem}_tables.csv"
+    result.summary().to_csv(tables)  # UTF-8 with BOM
+    written.append(tables)
+    written.append(export.to_csv(result.to_frame(), out / f"{stem}_transitions.csv"))
+    classes = result.unit_classes
+    written.append(export.to_csv(classes.to_frame(), out / f"{stem}_classes.csv"))
+    if classes.geometry is not None:
+        written.append(classes.to_gpkg(out / f"{stem}.gpkg", layer=f"{stem}_classes"))
     return written
-
-
-def _write_csv(summary, path: Path) -> Path:
-    path = Path(path)
-    path.write_text(summary.to_csv(), encoding="utf-8-sig")
-    return path
 
 
 def register(app: typer.Typer) -> None:
     @app.command("markov")
     def markov_cmd(
         units: Annotated[str, typer.Argument(help="embedded layer (provinces, prefectures) or a vector file")],
-        columns: Annotated[list[str], typer.Argument(help="period columns in time order, e.g. ai2011 ai2015 ai2019 ai2022")],
+        columns: Annotated[str, typer.Option("--columns", "-c", help="period columns in time order, comma-separated, e.g. ai2011,ai2015,ai2019,ai2022")],
         k: Annotated[int, typer.Option("--k", help="number of classes (pooled quantiles)")] = 5,
         m: Annotated[int | None, typer.Option("--m", help="number of spatial-lag classes (default k)")] = None,
         weights: Annotated[str, typer.Option("--weights", help="weights method for spatialregion.weights.build")] = "queen",
         per_period: Annotated[bool, typer.Option("--per-period", help="quantiles of each period instead of the pooled panel")] = False,
-        lag_breaks: Annotated[str, typer.Option("--lag-breaks", help="'quantile' (the lag's own) or 'same' (the classes of y)")] = "quantile",
+        lag_breaks: Annotated[str, typer.Option("--lag-breaks", help="'quantiles' (the lag's own) or 'same' (the classes of the values)")] = "quantiles",
         layer: Annotated[str | None, typer.Option("--layer", help="layer of a multi-layer file")] = None,
         out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("markov-out"),
     ) -> None:
-        """Classic and spatial Markov chains of a panel: tables (CSV), heat maps (PNG), class trajectories (GeoPackage)."""
+        """Classic and spatial Markov chains of a panel: tables (CSV), heat maps (PNG), per-unit classes (CSV, GeoPackage)."""
         from .. import markov
-        from .. import weights as sw
 
         gdf = read_units(units, layer=layer)
-        w = sw.build(gdf, method=weights)
-        res = markov.spatial_markov(gdf, w, k=k, m=m, fixed=not per_period, lag_breaks=lag_breaks, columns=columns)
+        res = markov.spatial_markov(gdf, _split(columns), weights=weights, k=k, m=m, fixed=not per_period, lag_breaks=lag_breaks)
         typer.echo(str(res.summary()))
         for p in write_markov_outputs(res, out):
             typer.echo(f"wrote {p}")
@@ -72,20 +70,19 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Tapio decoupling states per interval and the Markov chains of the grouped states."""
         from .. import decoupling, export
-        from .. import weights as sw
 
         gdf = read_units(units, layer=layer)
-        g, c = _split(driver), _split(pressure)
-        w = None if weights == "none" else sw.build(gdf, method=weights)
+        pair = {"driver": _split(driver), "pressure": _split(pressure)}
         out = ensure_out(out)
-        if len(g) >= 3:
-            res = decoupling.decoupling_markov(g, c, w, data=gdf)
+        if len(pair["driver"]) >= 3:
+            spatial = weights != "none"
+            res = decoupling.decoupling_markov(gdf, weights=weights if spatial else None, spatial=spatial, **pair)
             typer.echo(str(res.summary()))
             tap = res.tapio
             for p in write_markov_outputs(res.spatial if res.spatial is not None else res.markov, out, "decoupling_markov"):
                 typer.echo(f"wrote {p}")
         else:
-            tap = decoupling.tapio(g, c, data=gdf)
+            tap = decoupling.tapio(gdf, **pair)
             typer.echo(str(tap.summary()))
         typer.echo(f"wrote {export.to_csv(tap.to_frame(), out / 'tapio_states.csv')}")
         if tap.geometry is not None:
@@ -99,7 +96,7 @@ def demo(ctx: DemoContext) -> None:
     cols = ["ai2011", "ai2015", "ai2019", "ai2022"]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = markov.spatial_markov(ctx.provinces, ctx.weights, k=4, columns=cols)
+        res = markov.spatial_markov(ctx.provinces, cols, weights=ctx.weights, k=4)
     ctx.echo("\nSpatial Markov of the AI index (k = 4 pooled quantile classes, queen weights)")
     ctx.echo(res.classic.transition_table().round(3).to_string())
     ctx.echo(res.transition_table().round(3).to_string())

@@ -6,17 +6,34 @@ one ``k × k`` matrix per class of the neighbours' average (the spatial lag) —
 and read off "neighbour effects" (Rey 2001).  This module does that for panels
 of ``n`` units observed in ``T`` periods.
 
-Panels
-------
-Every function accepts the panel ``y`` as
+Calling convention
+------------------
+``markov(data, columns, *, k=5, ...)``, ``spatial_markov(data, columns, *,
+weights=None, k=5, m=None, ...)``, ``lisa_markov(data, columns, *,
+weights=None, ...)``.  The panel ``data`` is read by
+:func:`spatialregion._panel.read_panel`, the one panel reader of the package:
 
-* an ``(n, T)`` array (rows = units, columns = periods, in time order);
-* a **wide** DataFrame / GeoDataFrame, one column per period in time order
-  (all columns, or the ones named in ``columns=[...]``); the geometry of a
-  GeoDataFrame is kept for maps and GeoPackage export;
+* a **wide** DataFrame / GeoDataFrame with ``columns`` = the period columns
+  in time order; the geometry of a GeoDataFrame is kept for maps and
+  GeoPackage export, its id/name columns for per-unit outputs;
 * a **long** table with one row per (unit, period): pass ``id_column``,
-  ``period_column`` and ``value_column``; periods are sorted, every unit must
-  appear once in every period.
+  ``period_column`` and ``value_column`` (periods in numeric/natural order,
+  or ``periods=[...]``); every unit must appear once in every period;
+* an ``(n, T)`` array (rows = units, columns = periods, in time order; rows
+  follow the order of the weights).
+
+Spatial weights go through :func:`spatialregion.weights.as_sparse`: aligned
+by id (the data's index or ``id_column``), ``None`` = queen contiguity built
+from the GeoDataFrame, self-loops dropped (a Graph with self-loops gives the
+same counts as without).
+
+Results
+-------
+The chains are table results (``to_frame()``: tidy transition table;
+``summary()``: the paper tables; ``plot()``: heat maps).  The class of every
+unit in every period is a per-unit result, ``result.unit_classes``
+(:class:`MarkovClassesResult`), whose ``to_frame()``/``to_gpkg()`` start with
+the units' ids, names and analysed values.
 
 Classes and ties
 ----------------
@@ -26,9 +43,9 @@ class ``c`` (0-based) holds ``b_c < x <= b_{c+1}`` with ``b_0 = -inf`` and
 (mapclassify's ``bin1d`` / giddy rule).  Breaks are the pooled quantiles of
 the whole panel (``fixed=True``, giddy's default), per-period quantiles
 (``fixed=False``) or user values (``breaks=[...]``, 1-D pooled or ``(T, k-1)``
-per period).  Quantiles are ``scipy.stats.scoreatpercentile`` (linear
-interpolation) at ``100/k, 200/k, … , 100`` percent, as in mapclassify's
-``Quantiles``; repeated quantiles (heavy ties) collapse classes, with a warning.
+per period).  Quantiles are :func:`spatialregion._classify.quantile_bins`
+(linear interpolation at ``100/k, 200/k, … , 100`` percent, mapclassify's
+``Quantiles``); repeated quantiles (heavy ties) collapse classes, with a warning.
 
 Counts and probabilities
 ------------------------
@@ -73,23 +90,21 @@ from ._chain import (
     transition_counts,
     transition_probabilities,
 )
-from ._classes import Panel, classify, quantile_breaks
+from ._classes import classify
 from ._classic import markov
 from ._lisa import LisaMarkovResult, lisa_markov
-from ._results import MarkovResult, SpatialMarkovResult
+from ._results import MarkovClassesResult, MarkovResult, SpatialMarkovResult
 from ._spatial import categorical_lag, spatial_markov
 
 # Not public, but imported from here by spatialregion.decoupling: redundant aliases mark the re-export.
 from ._chain import EmptyPolicy as EmptyPolicy
-from ._classes import as_panel as as_panel
 from ._lisa import LISA_STATES as LISA_STATES
-from ._results import _with_geometry as _with_geometry
 
 __all__ = [
     "Homogeneity",
     "LisaMarkovResult",
+    "MarkovClassesResult",
     "MarkovResult",
-    "Panel",
     "SpatialMarkovResult",
     "categorical_lag",
     "chi2_test",
@@ -98,7 +113,6 @@ __all__ = [
     "homogeneity",
     "lisa_markov",
     "markov",
-    "quantile_breaks",
     "spatial_markov",
     "steady_state",
     "transition_counts",

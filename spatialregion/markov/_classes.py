@@ -1,136 +1,22 @@
-"""Panel input and class building: quantile breaks, classing with ties to the lower class, labels."""
+"""Class building: quantile breaks (from :mod:`spatialregion._classify`), classing with ties to the lower class, labels."""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from .._validation import column_values, describe_rows
-from ..errors import (
-    DuplicateIdError,
-    InputError,
-    MissingValueError,
-    SpatialRegionWarning,
-)
+from .._classify import quantile_bins
+from .._panel import Panel
+from ..errors import InputError, SpatialRegionWarning
 from ..labels import markov_classes
 
 
-@dataclass(frozen=True)
-class Panel:
-    """A validated ``(n, T)`` panel with its unit index, period labels and geometry."""
-
-    values: np.ndarray
-    index: pd.Index
-    periods: tuple[Any, ...]
-    geometry: Any = None
-    #: False for bare arrays: rows then follow the order of the weights' ids
-    labelled: bool = True
-
-
-def as_panel(
-    y: Any,
-    *,
-    columns: Sequence[Any] | None = None,
-    id_column: str | None = None,
-    period_column: str | None = None,
-    value_column: str | None = None,
-    name: str = "y",
-    min_periods: int = 2,
-) -> Panel:
-    """Read a panel given as an ``(n, T)`` array, a wide or a long table (see the module docstring)."""
-    if isinstance(y, Panel):
-        return y
-    geometry = None
-    labelled = True
-    if isinstance(y, pd.DataFrame):
-        if id_column is not None or period_column is not None or value_column is not None:
-            values, index, periods = _long_panel(y, id_column, period_column, value_column, name)
-        else:
-            geom_col = y.geometry.name if hasattr(y, "geometry") and hasattr(y, "crs") else None
-            if columns is None:
-                columns = [c for c in y.columns if c != geom_col]
-            columns = list(columns)
-            non_numeric = [c for c in columns if c in y.columns and not pd.api.types.is_numeric_dtype(y[c])]
-            if non_numeric:
-                raise InputError(
-                    f"{name}: columns {non_numeric} are not numeric; pass columns=[...] naming the period "
-                    "columns in time order (or id_column/period_column/value_column for a long table)"
-                )
-            values, index = column_values(y, columns, name=name)
-            periods = tuple(columns)
-            if geom_col is not None:
-                geometry = y.geometry
-    elif isinstance(y, pd.Series):
-        raise InputError(f"{name} is a Series (one period); a panel needs at least {min_periods} periods")
-    else:
-        arr = np.asarray(y)
-        if arr.ndim != 2:
-            raise InputError(f"{name} must be an (n, T) array with units in rows and periods in columns, got shape {arr.shape}")
-        values, index = column_values(arr, name=name)
-        periods = tuple(range(arr.shape[1]))
-        labelled = False
-    if values.ndim != 2 or values.shape[1] < min_periods:
-        raise InputError(f"{name} needs at least {min_periods} periods (columns); got shape {values.shape}")
-    if values.shape[0] < 1:
-        raise InputError(f"{name} has no units (rows)")
-    return Panel(values, index, periods, geometry, labelled)
-
-
-def _long_panel(df: pd.DataFrame, id_column: str | None, period_column: str | None, value_column: str | None, name: str):
-    given = {"id_column": id_column, "period_column": period_column, "value_column": value_column}
-    lacking = [k for k, v in given.items() if v is None]
-    if lacking:
-        raise InputError(f"{name}: a long table needs id_column, period_column and value_column; missing {lacking}")
-    missing = [v for v in given.values() if v not in df.columns]
-    if missing:
-        raise InputError(f"{name}: column(s) {missing} not in the table; available: {list(df.columns)[:20]}")
-    keys = df[[id_column, period_column]]
-    dup = keys.duplicated(keep=False)
-    if dup.any():
-        pairs = list(keys[dup].drop_duplicates().itertuples(index=False, name=None))
-        raise DuplicateIdError(f"{name}: (id, period) pairs appear more than once: {pairs[:8]}; each unit needs one value per period")
-    wide = df.pivot(index=id_column, columns=period_column, values=value_column).sort_index(axis=1)
-    holes = wide.isna().any(axis=1)
-    if holes.any():
-        raise MissingValueError(
-            f"{name}: units {describe_rows(wide.index[holes])} lack a value for some period "
-            f"({value_column!r} is NaN or the row is absent); balance the panel first"
-        )
-    values, index = column_values(wide, list(wide.columns), name=value_column)
-    return values, index, tuple(wide.columns)
-
-
-def _percentiles(k: int) -> np.ndarray:
-    step = 100.0 / k
-    p = np.arange(step, 100.0 + step, step)
-    p[p > 100.0] = 100.0
-    return p
-
-
 def quantile_breaks(values: np.ndarray, k: int) -> np.ndarray:
-    """Interior quantile breaks (``k - 1`` or fewer when quantiles repeat).
-
-    The ``q``-th quantile is the linear interpolation between order statistics
-    at position ``q (N - 1)`` (``scipy.stats.scoreatpercentile``, as used by
-    mapclassify ``Quantiles``); repeated values are merged (fewer classes).
-    """
-    x = np.asarray(values, dtype=float).ravel()
-    n = x.size
-    pos = _percentiles(k) / 100.0 * (n - 1)
-    lo = np.floor(pos).astype(np.int64)
-    hi = np.minimum(lo + 1, n - 1)
-    part = np.partition(x, np.unique(np.concatenate([lo, hi])))
-    frac = pos - lo
-    exact = frac == 0
-    w_lo = (lo + 1) - pos
-    w_hi = pos - lo
-    q = np.where(exact, part[lo], (part[lo] * w_lo + part[hi] * w_hi) / np.where(exact, 1.0, w_lo + w_hi))
-    return np.unique(q)[:-1]
+    """Interior quantile breaks: :func:`spatialregion._classify.quantile_bins` without the top bound."""
+    return quantile_bins(np.asarray(values, dtype=float).ravel(), k)[:-1]
 
 
 def classify(values: np.ndarray, breaks: np.ndarray) -> np.ndarray:

@@ -21,8 +21,8 @@ from ._chain import (
     transition_counts,
     transition_probabilities,
 )
-from ._classes import as_panel
-from ._results import _ChainResult, _matrix_frame, _with_geometry
+from ._classic import _read
+from ._results import MarkovClassesResult, _ChainResult, _matrix_frame, _tidy
 from ._spatial import _weights_matrix
 
 LISA_STATES = ("HH", "LH", "LL", "HL")
@@ -39,6 +39,33 @@ class LisaMarkovResult(_ChainResult):
     0/16/32/48 for (sig, sig)/(sig, not)/(not, sig)/(not, not).  ``chi2`` tests
     that the quadrant moves equal the product of independent own and lag
     moves (giddy's ``chi_2``; ``expected`` are its expected counts).
+
+    Attributes
+    ----------
+    T, P : ndarray (4, 4)
+        Transition counts and probabilities between the quadrants.
+    steady_state : ndarray (4,)
+        Long-run distribution over HH, LH, LL, HL.
+    first_passage : ndarray (4, 4)
+        Mean first passage times (periods).
+    quadrants : ndarray (n, T)
+        Quadrant code (0 HH, 1 LH, 2 LL, 3 HL) of every unit and period.
+    move_types : ndarray (n, T-1)
+        giddy's move type 1 … 16.
+    significant_moves : ndarray (n, T-1) or None
+        Move types with the significance offsets (with ``p_values``).
+    expected : ndarray (4, 4)
+        Expected counts under independent own and lag moves.
+    chi2, chi2_p, chi2_dof : float, float, int
+        The independence test.
+    alpha : float
+        Significance level of the LISA end points.
+    chi2_reference : {"periods", "giddy"}
+        How the independence test was computed.
+    periods, index : tuple, pandas.Index
+        Period labels and unit ids.
+    labels : tuple of str
+        The quadrant names HH, LH, LL, HL.
     """
 
     quadrants: np.ndarray = field(repr=False)
@@ -48,19 +75,42 @@ class LisaMarkovResult(_ChainResult):
     chi2: float
     chi2_p: float
     chi2_dof: int
-    significance_level: float
+    alpha: float
     chi2_reference: str
     periods: tuple[Any, ...] = field(repr=False)
     index: pd.Index = field(repr=False)
     labels: tuple[str, ...] = LISA_STATES
 
+    @property
+    def unit_classes(self) -> MarkovClassesResult:
+        """The LISA quadrant of every unit in every period, with the units' ids, names and values.
+
+        Returns
+        -------
+        MarkovClassesResult
+        """
+        return MarkovClassesResult(self.quadrants, LISA_STATES, self.periods, self.index, kind="quadrant", units=self.units, geometry=self.geometry)
+
     def to_frame(self) -> pd.DataFrame:
-        """Per-unit quadrant (HH/LH/LL/HL) in every period."""
-        names = np.array(LISA_STATES)
-        frame = pd.DataFrame(names[self.quadrants], index=self.index, columns=[f"quadrant_{p}" for p in self.periods])
-        return _with_geometry(frame, self.geometry)
+        """The tidy transition table between quadrants.
+
+        Returns
+        -------
+        DataFrame
+            One row per (origin, destination) quadrant: codes, labels,
+            ``count``, ``probability`` and ``expected`` (independence).
+        """
+        frame = _tidy(self.T, self.P, LISA_STATES)
+        frame["expected"] = self.expected.reshape(-1)
+        return frame
 
     def summary(self) -> Summary:
+        """The paper tables: quadrant transitions, expected counts, test and steady state.
+
+        Returns
+        -------
+        Summary
+        """
         from ..labels import LISA_CLUSTERS, zh
 
         labels = [f"{s} {zh(LISA_CLUSTERS, s)}" for s in LISA_STATES]
@@ -82,29 +132,36 @@ class LisaMarkovResult(_ChainResult):
         )
 
     def plot(self, ax: Any = None, kind: Literal["heatmap", "map"] = "heatmap", **kwargs: Any) -> Any:
+        """Heat map of the quadrant transition probabilities, or (``kind="map"``) the last period's quadrants.
+
+        Parameters
+        ----------
+        ax : Axes, optional
+            Axes to draw in.
+        kind : {"heatmap", "map"}
+            Heat map, or the map of :attr:`unit_classes`.
+        **kwargs
+            Passed to the heat map or the map.
+
+        Returns
+        -------
+        Axes
+        """
         return self._heatmap_or_map(ax, kind, [self.P], [self.T], ["LISA Markov"], **kwargs)
-
-    def _style(self):
-        from .. import export
-        from ..labels import LISA_CLUSTERS
-
-        lab = {x.key: x for x in LISA_CLUSTERS}
-        return export.label_style(
-            f"quadrant_{self.periods[-1]}", [lab[s] for s in LISA_STATES], title=f"LISA quadrant {self.periods[-1]}"
-        )
 
 
 def lisa_markov(
-    y: Any,
-    weights: Any,
-    *,
-    p_values: np.ndarray | None = None,
-    significance_level: float = 0.05,
-    chi2_reference: Literal["periods", "giddy"] = "periods",
+    data: Any,
     columns: Sequence[Any] | None = None,
+    *,
+    weights: Any = None,
+    p_values: np.ndarray | None = None,
+    alpha: float = 0.05,
+    chi2_reference: Literal["periods", "giddy"] = "periods",
     id_column: str | None = None,
     period_column: str | None = None,
     value_column: str | None = None,
+    periods: Sequence[Any] | None = None,
     empty: EmptyPolicy = "restrict",
 ) -> LisaMarkovResult:
     """Markov chain of the LISA quadrants HH/LH/LL/HL (giddy ``LISA_Markov``).
@@ -118,15 +175,19 @@ def lisa_markov(
 
     Parameters
     ----------
-    y, columns, id_column, period_column, value_column, empty
-        As in :func:`markov`.
-    weights : libpysal Graph or W
-        Spatial weights (row-standardised here, as in local Moran's I).
+    data : GeoDataFrame, DataFrame or (n, T) array
+        The panel, as in :func:`markov`.
+    columns : list of str, optional
+        The period columns of a wide table, oldest first.
+    weights : Graph, W, sparse matrix, str or None
+        Spatial weights (row-standardised here, as in local Moran's I), via
+        :func:`spatialregion.weights.as_sparse` as in :func:`spatial_markov`;
+        ``None`` builds queen contiguity from the GeoDataFrame.
     p_values : (n, T) array, optional
         Local Moran pseudo p-values of each unit and period (e.g. from a
         local Moran with permutations); enables ``significant_moves``.
-    significance_level : float
-        A LISA end point is significant when ``p <= significance_level``.
+    alpha : float
+        Significance level: a LISA end point is significant when ``p <= alpha``.
     chi2_reference : {"periods", "giddy"}
         ``"periods"``: ``P_own``/``P_lag`` from each period's mean and
         transitions over time (the test as published).  ``"giddy"``
@@ -134,9 +195,26 @@ def lisa_markov(
         being transposed there) divide by each *unit's* time mean and count
         "transitions" between consecutive units of a period; use it only to
         compare with giddy.
+    id_column, period_column, value_column : str, optional
+        Unit ids (aligning the weights) and a long table's columns.
+    periods : sequence, optional
+        Time order of a long table's period labels.
+    empty : {"restrict", "absorbing"}
+        Long-run measures with quadrants never left.
+
+    Returns
+    -------
+    LisaMarkovResult
+        Quadrant transition counts/probabilities, the independence test,
+        move types and ``unit_classes`` (the quadrant of every unit and period).
+
+    References
+    ----------
+    Rey, S. J., Murray, A. T. & Anselin, L. (2011). Visualizing regional income
+    distribution dynamics. *Letters in Spatial and Resource Sciences* 4, 81–90.
     """
     check_choice("empty", empty, ("restrict", "absorbing"))
-    panel = as_panel(y, columns=columns, id_column=id_column, period_column=period_column, value_column=value_column)
+    panel = _read(data, columns, id_column, period_column, value_column, periods)
     Y = panel.values
     W, _ = _weights_matrix(weights, panel, "R")
     ybar = Y.mean(axis=0)
@@ -151,7 +229,7 @@ def lisa_markov(
         pv = np.asarray(p_values, dtype=float)
         if pv.shape != Y.shape:
             raise AlignmentError(f"p_values must have the panel's shape {Y.shape}, got {pv.shape}")
-        sig = pv <= significance_level
+        sig = pv <= alpha
         offset = np.where(sig[:, :-1], np.where(sig[:, 1:], 0, 16), np.where(sig[:, 1:], 32, 48))
         sig_moves = moves + offset
     # independence of own and neighbour moves: 2-state chains (state 0 = at/above the mean, 1 = below)
@@ -175,5 +253,5 @@ def lisa_markov(
     ss, fp = _long_run(T, empty)
     return LisaMarkovResult(
         T, transition_probabilities(T), ss, fp, q, moves, sig_moves, expected, chi, chi_p, chi_dof,
-        float(significance_level), chi2_reference, panel.periods, panel.index, geometry=panel.geometry,
+        float(alpha), chi2_reference, panel.periods, panel.index, units=panel.units, geometry=panel.geometry,
     )

@@ -1,4 +1,13 @@
-"""Result classes of the classic and spatial chains, and their paper tables."""
+"""Result classes of the classic and spatial chains (tables) and of the units' classes (per unit).
+
+The chains are :class:`~spatialregion.results.TableResult` s: ``to_frame()`` is
+the tidy transition table (one row per origin/destination class, with counts
+and probabilities), ``summary()`` the paper tables and ``plot()`` heat maps.
+The class of every unit in every period is a
+:class:`~spatialregion.results.UnitResult`, :class:`MarkovClassesResult`,
+reached as ``result.unit_classes``: its ``to_frame()``, ``to_gpkg()`` and the
+CLI's CSV start with the units' id, name and analysed values.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_choice
-from ..results import Result, Summary, SummaryTable
+from ..results import Summary, SummaryTable, TableResult, UnitResult
 from ._chain import Homogeneity
 from ._plot import _heatmaps, _palette
 
@@ -21,34 +30,125 @@ def _matrix_frame(counts: np.ndarray, P: np.ndarray, labels: Sequence[str]) -> p
     return df
 
 
-def _trajectory_frame(classes: np.ndarray, periods: Sequence[Any], index: pd.Index, prefix: str) -> pd.DataFrame:
-    return pd.DataFrame(classes + 1, index=index, columns=[f"{prefix}{p}" for p in periods])
-
-
-def _with_geometry(frame: pd.DataFrame, geometry: Any) -> pd.DataFrame:
-    if geometry is None:
-        return frame
-    import geopandas as gpd
-
-    return gpd.GeoDataFrame(frame, geometry=geometry.values, crs=geometry.crs, index=frame.index)
+def _tidy(counts: np.ndarray, P: np.ndarray, labels: Sequence[str]) -> pd.DataFrame:
+    """One row per (origin, destination) class: 1-based codes, labels, count and probability."""
+    k = len(labels)
+    i, j = np.divmod(np.arange(k * k), k)
+    lab = np.asarray(labels, dtype=object)
+    return pd.DataFrame(
+        {
+            "from_class": i + 1,
+            "from_label": lab[i],
+            "to_class": j + 1,
+            "to_label": lab[j],
+            "count": counts.reshape(-1).astype(np.int64),
+            "probability": P.reshape(-1),
+        }
+    )
 
 
 @dataclass(frozen=True, eq=False)
-class _ChainResult(Result):
+class MarkovClassesResult(UnitResult):
+    """The class of every unit in every period, with the units' ids, names and values.
+
+    Reached as ``result.unit_classes`` of a Markov, spatial Markov or LISA
+    Markov result.
+
+    Attributes
+    ----------
+    classes : ndarray (n, T)
+        Class code (0 … k-1) of every unit and period.
+    labels : tuple of str
+        Label of each class code.
+    periods : tuple
+        Period labels in time order.
+    index : pandas.Index
+        Unit ids in row order.
+    lag_classes : ndarray (n, T) or None
+        Class code of the spatial lag (spatial Markov only).
+    lag_labels : tuple of str
+        Labels of the lag classes.
+    kind : {"class", "quadrant"}
+        ``"class"``: columns ``class_<period>`` hold 1-based class numbers;
+        ``"quadrant"``: columns ``quadrant_<period>`` hold HH/LH/LL/HL.
+    """
+
+    classes: np.ndarray = field(repr=False)
+    labels: tuple[str, ...]
+    periods: tuple[Any, ...]
+    index: pd.Index = field(repr=False)
+    lag_classes: np.ndarray | None = field(default=None, repr=False)
+    lag_labels: tuple[str, ...] = ()
+    kind: str = "class"
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per unit: id/name/value columns, then the class in every period (and the lag class).
+
+        Returns
+        -------
+        DataFrame or GeoDataFrame
+            ``class_<period>`` (1 … k) and, for spatial Markov,
+            ``lag_class_<period>`` (1 … m); for LISA Markov
+            ``quadrant_<period>`` (HH/LH/LL/HL).  A GeoDataFrame when the
+            geometry is known.
+        """
+        if self.kind == "quadrant":
+            names = np.asarray(self.labels, dtype=object)
+            cols = {f"quadrant_{p}": names[self.classes[:, j]] for j, p in enumerate(self.periods)}
+        else:
+            cols = {f"class_{p}": self.classes[:, j] + 1 for j, p in enumerate(self.periods)}
+            if self.lag_classes is not None:
+                cols.update({f"lag_class_{p}": self.lag_classes[:, j] + 1 for j, p in enumerate(self.periods)})
+        return self._unit_frame(pd.DataFrame(cols, index=self.index))
+
+    def summary(self) -> Summary:
+        """Number of units in each class per period.
+
+        Returns
+        -------
+        Summary
+        """
+        k = len(self.labels)
+        counts = np.stack([np.bincount(self.classes[:, j], minlength=k) for j in range(len(self.periods))], axis=1)
+        frame = pd.DataFrame(counts, index=pd.Index(self.labels, name="class"), columns=[str(p) for p in self.periods])
+        return Summary("Units per class and period", (SummaryTable("Units per class", frame),))
+
+    def _style(self):
+        from .. import export
+
+        last = self.periods[-1]
+        if self.kind == "quadrant":
+            from ..labels import LISA_CLUSTERS
+
+            lab = {x.key: x for x in LISA_CLUSTERS}
+            return export.label_style(f"quadrant_{last}", [lab[s] for s in self.labels], title=f"LISA quadrant {last}")
+        k = len(self.labels)
+        return export.categorized(f"class_{last}", list(range(1, k + 1)), _palette(k), list(self.labels), title=f"Class in {last}")
+
+
+@dataclass(frozen=True, eq=False)
+class _ChainResult(TableResult):
     """Base of the chain results: the estimates every chain has (documented in each subclass)."""
 
     T: np.ndarray
     P: np.ndarray
     steady_state: np.ndarray
     first_passage: np.ndarray
+    #: id / name / value columns of the units (see :func:`spatialregion.results.unit_columns`)
+    units: Any = field(default=None, repr=False, kw_only=True, compare=False)
+
+    @property
+    def unit_classes(self) -> MarkovClassesResult:
+        """The class of every unit in every period (a per-unit result with ids, names and values)."""
+        raise NotImplementedError  # pragma: no cover - every chain defines it
 
     def _heatmap_or_map(
         self, ax: Any, kind: str, mats: Sequence[np.ndarray], counts: Sequence[np.ndarray], titles: Sequence[str], **kwargs: Any
     ) -> Any:
-        """``plot()``: heat maps of ``mats`` (``kind="heatmap"``) or the base class's map (``kind="map"``)."""
+        """``plot()``: heat maps of ``mats`` (``kind="heatmap"``) or a map of the last period's classes (``kind="map"``)."""
         check_choice("kind", kind, ("heatmap", "map"))
         if kind == "map":
-            return super().plot(ax=ax, **kwargs)
+            return self.unit_classes.plot(ax=ax, **kwargs)
         return _heatmaps(mats, counts, titles, self.labels, ax=ax, **kwargs)
 
 
@@ -91,17 +191,48 @@ class MarkovResult(_ChainResult):
 
     @property
     def n_transitions(self) -> int:
+        """Number of transitions counted, n (T − 1)."""
         return int(self.T.sum())
 
+    @property
+    def unit_classes(self) -> MarkovClassesResult:
+        """The class of every unit in every period, with the units' ids, names and values.
+
+        Returns
+        -------
+        MarkovClassesResult
+        """
+        return MarkovClassesResult(self.classes, self.labels, self.periods, self.index, units=self.units, geometry=self.geometry)
+
     def to_frame(self) -> pd.DataFrame:
-        """Per-unit class trajectories (class numbers 1 … k, one column per period)."""
-        return _with_geometry(_trajectory_frame(self.classes, self.periods, self.index, "class_"), self.geometry)
+        """The tidy transition table.
+
+        Returns
+        -------
+        DataFrame
+            One row per (origin, destination) class: ``from_class``,
+            ``from_label``, ``to_class``, ``to_label`` (1-based codes and
+            labels), ``count`` ``n_ij`` and ``probability`` ``p_ij``.
+        """
+        return _tidy(self.T, self.P, self.labels)
 
     def transition_table(self) -> pd.DataFrame:
-        """The paper table: row counts ``n`` and probabilities."""
+        """The paper table: row counts ``n`` and probabilities.
+
+        Returns
+        -------
+        DataFrame
+            Rows: class at t; columns: ``n`` then the class at t+1.
+        """
         return _matrix_frame(self.T, self.P, self.labels)
 
     def long_run_table(self) -> pd.DataFrame:
+        """Shares of the classes in the first and last period and the steady state.
+
+        Returns
+        -------
+        DataFrame
+        """
         k = self.k
         first = np.bincount(self.classes[:, 0], minlength=k) / len(self.classes)
         last = np.bincount(self.classes[:, -1], minlength=k) / len(self.classes)
@@ -111,9 +242,21 @@ class MarkovResult(_ChainResult):
         )
 
     def first_passage_table(self) -> pd.DataFrame:
+        """Mean first passage times (periods) between classes.
+
+        Returns
+        -------
+        DataFrame
+        """
         return pd.DataFrame(self.first_passage, index=pd.Index(self.labels, name="from \\ to"), columns=list(self.labels))
 
     def summary(self) -> Summary:
+        """The paper tables: transition probabilities, steady state, first passage times.
+
+        Returns
+        -------
+        Summary
+        """
         notes = [
             (
                 f"{len(self.index)} units, {len(self.periods)} periods ({self.periods[0]}–{self.periods[-1]}), "
@@ -135,14 +278,26 @@ class MarkovResult(_ChainResult):
         )
 
     def plot(self, ax: Any = None, kind: Literal["heatmap", "map"] = "heatmap", **kwargs: Any) -> Any:
-        """Heat map of ``P`` (default) or, ``kind="map"``, a map of the last period's classes."""
+        """Heat map of ``P`` (default) or, ``kind="map"``, a map of the last period's classes.
+
+        Parameters
+        ----------
+        ax : Axes, optional
+            Axes to draw in.
+        kind : {"heatmap", "map"}
+            Heat map of the transition probabilities, or the map of
+            :attr:`unit_classes`.
+        **kwargs
+            Passed to the heat map (``cmap``, ``decimals``) or the map.
+
+        Returns
+        -------
+        Axes
+        """
         return self._heatmap_or_map(ax, kind, [self.P], [self.T], [self.title], **kwargs)
 
-    def _style(self):
-        from .. import export
 
-        col = f"class_{self.periods[-1]}"
-        return export.categorized(col, list(range(1, self.k + 1)), _palette(self.k), list(self.labels), title=f"Class in {self.periods[-1]}")
+_TRANSFORM_WORDS = {"R": "neighbours' average", "B": "sum over neighbours", "O": "weights as given"}
 
 
 def _breaks_note(breaks: np.ndarray, fixed: bool) -> str:
@@ -187,8 +342,9 @@ class SpatialMarkovResult(_ChainResult):
     chi2_total, chi2_dof, chi2_p : float, int, float
         Sum of per-class χ², the sum of their dof (``m (k-1)²`` without empty
         rows; giddy's ``x2_dof`` is ``k (k-1)²``) and the upper-tail p.
-    transform : {"R", "B"}
-        Weights transform of the spatial lag (``"R"``: neighbours' average).
+    transform : {"R", "B", "O"}
+        Weights transform of the spatial lag (``"R"``: neighbours' average;
+        ``"B"``: sum; ``"O"``: as given).
     m, k, empty, islands
         Lag classes, classes, ``(lag class, class)`` pairs without departures,
         units without neighbours (their lag is 0 under either transform).
@@ -213,31 +369,72 @@ class SpatialMarkovResult(_ChainResult):
 
     @property
     def labels(self) -> tuple[str, ...]:
+        """Class labels (those of :attr:`classic`)."""
         return self.classic.labels
 
     @property
     def breaks(self) -> np.ndarray:
+        """Interior class breaks (those of :attr:`classic`)."""
         return self.classic.breaks
 
-    def to_frame(self) -> pd.DataFrame:
-        """Per-unit trajectories of the class and of the lag class (1-based), one column per period."""
+    @property
+    def unit_classes(self) -> MarkovClassesResult:
+        """The class and the spatial-lag class of every unit in every period, with ids, names and values.
+
+        Returns
+        -------
+        MarkovClassesResult
+        """
         c = self.classic
-        frame = pd.concat(
-            [_trajectory_frame(c.classes, c.periods, c.index, "class_"), _trajectory_frame(self.lag_classes, c.periods, c.index, "lag_class_")],
-            axis=1,
+        return MarkovClassesResult(
+            c.classes, c.labels, c.periods, c.index, self.lag_classes, self.lag_labels, units=c.units, geometry=self.geometry
         )
-        return _with_geometry(frame, self.geometry)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tidy spatial transition table.
+
+        Returns
+        -------
+        DataFrame
+            One row per (lag class, origin, destination): ``lag_class``,
+            ``lag_label``, then the columns of :meth:`MarkovResult.to_frame`.
+        """
+        frames = []
+        for l, lab in enumerate(self.lag_labels):
+            f = _tidy(self.T[l], self.P[l], self.labels)
+            f.insert(0, "lag_label", lab)
+            f.insert(0, "lag_class", l + 1)
+            frames.append(f)
+        return pd.concat(frames, ignore_index=True)
 
     def transition_table(self) -> pd.DataFrame:
-        """The paper table: for each lag class, the k × k matrix with row counts ``n``."""
+        """The paper table: for each lag class, the k × k matrix with row counts ``n``.
+
+        Returns
+        -------
+        DataFrame
+            Rows indexed by (lag class, class at t); columns ``n`` and the class at t+1.
+        """
         frames = [_matrix_frame(self.T[l], self.P[l], self.labels) for l in range(self.m)]
         return pd.concat(frames, keys=list(self.lag_labels), names=["lag class", "t \\ t+1"])
 
     def steady_state_table(self) -> pd.DataFrame:
+        """Steady state of the classic chain and of each lag class.
+
+        Returns
+        -------
+        DataFrame
+        """
         rows = np.vstack([self.classic.steady_state, self.steady_state])
         return pd.DataFrame(rows, index=pd.Index(["all (classic)", *self.lag_labels], name="lag class"), columns=list(self.labels))
 
     def summary(self) -> Summary:
+        """The paper tables: classic and conditional matrices, homogeneity tests, steady states.
+
+        Returns
+        -------
+        Summary
+        """
         h = self.homogeneity
         tests = h.to_frame()
         tests.loc["χ² (sum over lag classes)"] = [self.chi2_total, self.chi2_dof, self.chi2_p]
@@ -245,7 +442,7 @@ class SpatialMarkovResult(_ChainResult):
         notes = [
             (
                 f"{len(c.index)} units, {len(c.periods)} periods, {c.n_transitions} transitions; spatial lag with "
-                f"transform='{self.transform}' ({'neighbours average' if self.transform == 'R' else 'sum over neighbours'})."
+                f"transform='{self.transform}' ({_TRANSFORM_WORDS.get(self.transform, self.transform)})."
             ),
             _breaks_note(c.breaks, c.fixed),
             f"Lag classes: {self.lag_breaks_rule}"
@@ -270,8 +467,23 @@ class SpatialMarkovResult(_ChainResult):
         )
 
     def plot(self, ax: Any = None, kind: Literal["heatmap", "map"] = "heatmap", include_classic: bool = False, **kwargs: Any) -> Any:
-        """Heat maps of ``P``, one panel per lag class (``include_classic`` adds the pooled matrix first);
-        ``kind="map"`` maps the last period's classes."""
+        """Heat maps of ``P``, one panel per lag class, or a map of the last period's classes.
+
+        Parameters
+        ----------
+        ax : Axes or array of Axes, optional
+            One axes per panel.
+        kind : {"heatmap", "map"}
+            Heat maps, or the map of :attr:`unit_classes`.
+        include_classic : bool
+            Add the pooled (classic) matrix as the first panel.
+        **kwargs
+            Passed to the heat maps or the map.
+
+        Returns
+        -------
+        Axes or array of Axes
+        """
         mats = list(self.P)
         counts = list(self.T)
         titles = [f"Neighbours (lag) {lab}" for lab in self.lag_labels]
@@ -280,6 +492,3 @@ class SpatialMarkovResult(_ChainResult):
             counts.insert(0, self.classic.T)
             titles.insert(0, "All (classic)")
         return self._heatmap_or_map(ax, kind, mats, counts, titles, **kwargs)
-
-    def _style(self):
-        return self.classic._style()

@@ -20,8 +20,9 @@ from ._chain import (
     transition_counts,
     transition_probabilities,
 )
-from ._classes import Panel, _class_labels, _classes_of, _panel_breaks, as_panel
-from ._classic import _markov_result
+from .._panel import Panel
+from ._classes import _class_labels, _classes_of, _panel_breaks
+from ._classic import _markov_result, _read
 from ._results import SpatialMarkovResult
 
 
@@ -40,37 +41,58 @@ def categorical_lag(states: np.ndarray, W: Any, k: int) -> np.ndarray:
 
 
 def _weights_matrix(weights: Any, panel: Panel, transform: str) -> tuple[Any, list[Any]]:
-    """Sparse weights in the panel's row order (positional for bare arrays, by id otherwise)."""
-    from ..weights import as_graph
+    """Sparse weights in the panel's row order via :func:`spatialregion.weights.as_sparse`.
 
-    check_choice("transform", transform, ("R", "B"))
-    if panel.labelled:
-        g = as_graph(weights, ids=panel.index)
-    else:
-        g = as_graph(weights)
-        if len(g.unique_ids) != len(panel.index):
+    Labelled panels align the weights by id (the panel's index, i.e. the data's
+    index or ``id_column``); ``weights=None`` or a method name builds them from
+    the panel's geometry.  Bare arrays follow the order of the weights (by
+    position).  Self-loops are removed (a unit is never its own neighbour), so
+    a Graph with self-loops gives the same lag as one without.
+    """
+    from ..weights import as_sparse
+
+    if not panel.labelled:
+        if weights is None or isinstance(weights, str):
+            raise InputError(
+                "an (n, T) array carries no geometry to build weights from; pass weights= (a Graph, W or sparse "
+                "matrix whose rows follow the array's rows) or a GeoDataFrame panel"
+            )
+        sm = as_sparse(weights, transform=transform)
+        if sm.n != panel.n:
             raise AlignmentError(
-                f"weights describe {len(g.unique_ids)} units but the panel has {len(panel.index)} rows; "
+                f"weights describe {sm.n} units but the panel has {panel.n} rows; "
                 "rows of an array panel must follow the order of the weights' ids"
             )
-    iso = list(g.isolates)
-    return g.transform(transform).sparse.tocsr(), iso
+    else:
+        sm = as_sparse(weights, panel.index, transform=transform, data=_units_frame(panel))
+    return sm.matrix, list(sm.islands)
+
+
+def _units_frame(panel: Panel) -> Any:
+    """The panel's units as a GeoDataFrame indexed by id (for weights built from geometry), else None."""
+    if panel.geometry is None:
+        return None
+    import geopandas as gpd
+
+    attrs = panel.units if panel.units is not None else pd.DataFrame(index=panel.index)
+    return gpd.GeoDataFrame(attrs, geometry=panel.geometry.to_numpy(), crs=panel.geometry.crs, index=panel.index)
 
 
 def spatial_markov(
-    y: Any,
-    weights: Any,
+    data: Any,
+    columns: Sequence[Any] | None = None,
+    *,
+    weights: Any = None,
     k: int = 5,
     m: int | None = None,
     breaks: Sequence[float] | np.ndarray | None = None,
-    lag_breaks: Literal["quantile", "same"] | Sequence[float] | np.ndarray = "quantile",
+    lag_breaks: Literal["quantiles", "same"] | Sequence[float] | np.ndarray = "quantiles",
     fixed: bool = True,
-    *,
-    transform: Literal["R", "B"] = "R",
-    columns: Sequence[Any] | None = None,
+    transform: str = "R",
     id_column: str | None = None,
     period_column: str | None = None,
     value_column: str | None = None,
+    periods: Sequence[Any] | None = None,
     discrete: bool = False,
     labels: Sequence[str] | None = None,
     empty: EmptyPolicy = "restrict",
@@ -80,35 +102,71 @@ def spatial_markov(
     The spatial lag of unit ``i`` at ``t`` is ``Σ_j w_ij y_jt`` with the
     weights transformed by ``transform`` (``"R"``, the neighbours' average, as
     giddy's examples; ``"B"`` the sum).  A transition ``i → j`` from ``t`` to
-    ``t+1`` is counted in the matrix of the lag class at ``t``.
+    ``t+1`` is counted in the matrix of the lag class at ``t``:
+    ``n_{l,ij}``, ``p_{l,ij} = n_{l,ij} / n_{l,i}``.
 
     Parameters
     ----------
-    y, k, breaks, fixed, columns, id_column, period_column, value_column, labels, empty
-        As in :func:`markov`.
-    weights : libpysal Graph or W
-        Spatial weights of the same units (ids = the panel's index).
+    data : GeoDataFrame, DataFrame or (n, T) array
+        The panel, as in :func:`markov`.
+    columns : list of str, optional
+        The period columns of a wide table, oldest first.
+    weights : Graph, W, sparse matrix, str or None
+        Spatial weights, turned into a matrix by
+        :func:`spatialregion.weights.as_sparse`: aligned by id to the data's
+        index (or ``id_column``); arrays and sparse matrices by position;
+        ``None`` (default) builds queen contiguity from the GeoDataFrame (island
+        policy of :func:`spatialregion.weights.build`).  Self-loops are
+        dropped: a unit is never its own neighbour.
+    k : int
+        Number of quantile classes of the values (ignored with ``breaks``).
     m : int, optional
-        Number of lag classes for ``lag_breaks="quantile"`` (default ``k``).
-    lag_breaks : "quantile", "same" or sequence of float
-        ``"quantile"``: quantiles of the lag itself (pooled when ``fixed``,
-        else per period; giddy's default); ``"same"``: the breaks of ``y``;
-        explicit interior cut points (1-D or ``(T, m-1)``).
-    transform : {"R", "B"}
-        Weights transform for the lag.
+        Number of lag classes for ``lag_breaks="quantiles"`` (default ``k``).
+    breaks : sequence of float, optional
+        Interior cut points of the value classes, as in :func:`markov`.
+    lag_breaks : "quantiles", "same" or sequence of float
+        ``"quantiles"``: quantiles of the lag itself (pooled when ``fixed``,
+        else per period; giddy's default); ``"same"``: the breaks of the
+        values; explicit interior cut points (1-D or ``(T, m-1)``).
+    fixed : bool
+        Pooled (True) or per-period (False) quantiles.
+    transform : {"R", "B", "O"}
+        Weights transform for the lag, any case (``"O"``: as given).
+    id_column : str, optional
+        Unit ids (long table: required; wide table: default the index); the
+        weights are aligned to them.
+    period_column, value_column : str, optional
+        Period and value columns of a long table.
+    periods : sequence, optional
+        Time order of a long table's period labels.
     discrete : bool
-        ``y`` holds states; the lag class is then the most common neighbour
+        The panel holds states; the lag class is then the most common neighbour
         state (:func:`categorical_lag`; ``lag_breaks`` is ignored).
+    labels : sequence of str, optional
+        Class labels, as in :func:`markov`.
+    empty : {"restrict", "absorbing"}
+        Long-run measures with classes never left.
 
     Returns
     -------
     SpatialMarkovResult
-        ``T`` (m, k, k), ``P`` (m, k, k), steady states and first passage times
-        per lag class, Bickenbach–Bode ``homogeneity`` (Q, LR) and per-class χ².
+        ``T`` (m, k, k), ``P`` (m, k, k), steady states and first passage
+        times per lag class, Bickenbach–Bode ``homogeneity`` (Q, LR), per-class
+        χ²; ``unit_classes`` gives every unit's class and lag class.
+
+    References
+    ----------
+    Rey, S. J. (2001). Spatial analysis of regional income inequality.
+    *Geographical Analysis* 33(1), 23–46.  Bickenbach, F. & Bode, E. (2003).
+    Evaluating the Markov property in studies of economic convergence.
+    *International Regional Science Review* 26(3), 363–392.
     """
     check_choice("empty", empty, ("restrict", "absorbing"))
-    panel = as_panel(y, columns=columns, id_column=id_column, period_column=period_column, value_column=value_column)
+    panel = _read(data, columns, id_column, period_column, value_column, periods)
     classes, b, k, labs = _classes_of(panel, k, breaks, fixed, discrete, labels)
+    from ..weights import check_transform
+
+    transform = check_transform(transform)
     W, iso = _weights_matrix(weights, panel, transform)
     if iso:
         warnings.warn(
@@ -123,7 +181,7 @@ def spatial_markov(
     else:
         lag = np.asarray(W @ panel.values)
         if isinstance(lag_breaks, str):
-            check_choice("lag_breaks", lag_breaks, ("quantile", "same"))
+            check_choice("lag_breaks", lag_breaks, ("quantiles", "same"))
             if lag_breaks == "same":
                 if m is not None and m != k:
                     raise InputError(f"lag_breaks='same' uses the {k} classes of y; m={m} disagrees (leave m=None)")
