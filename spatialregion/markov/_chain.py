@@ -22,6 +22,22 @@ def transition_counts(classes: np.ndarray, k: int, lag_classes: np.ndarray | Non
     Without ``lag_classes`` returns ``(k, k)`` counts ``n_ij``; with them
     ``(m, k, k)`` counts ``n_{l,ij}`` conditioned on the lag class ``l`` of the
     origin period.  One ``np.bincount`` over the codes ``(l k + i) k + j``.
+
+    Parameters
+    ----------
+    classes : ndarray (n, T) of int
+        Class codes 0 … k-1, periods in time order.
+    k : int
+        Number of classes.
+    lag_classes : ndarray (n, T) of int, optional
+        Lag class codes 0 … m-1 (spatial Markov).
+    m : int
+        Number of lag classes.
+
+    Returns
+    -------
+    ndarray
+        ``(k, k)`` or ``(m, k, k)`` float counts.
     """
     a = classes[:, :-1]
     b = classes[:, 1:]
@@ -33,7 +49,18 @@ def transition_counts(classes: np.ndarray, k: int, lag_classes: np.ndarray | Non
 
 
 def transition_probabilities(counts: np.ndarray) -> np.ndarray:
-    """Row-normalised counts; rows without departures are NaN."""
+    """Row-normalised counts ``p_ij = n_ij / n_i``; rows without departures are NaN.
+
+    Parameters
+    ----------
+    counts : ndarray (..., k, k)
+        Transition counts.
+
+    Returns
+    -------
+    ndarray
+        Probabilities, same shape.
+    """
     return _row_shares(np.asarray(counts, dtype=float), np.nan)
 
 
@@ -130,6 +157,20 @@ def steady_state(counts: np.ndarray, empty: EmptyPolicy = "restrict", initial: n
     are NaN (see the module docstring); when restriction would remove every
     class (all observed paths end in a class never left) the empty classes are
     treated as absorbing instead, with a warning.
+
+    Parameters
+    ----------
+    counts : ndarray (k, k)
+        Transition counts.
+    empty : {"restrict", "absorbing"}
+        Policy for classes never left (module docstring).
+    initial : ndarray (k,), optional
+        Start distribution used when there are several closed classes.
+
+    Returns
+    -------
+    ndarray (k,)
+        The steady state (NaN for removed classes).
     """
     counts = np.asarray(counts, dtype=float)
     k = counts.shape[0]
@@ -169,6 +210,18 @@ def first_passage_times(counts: np.ndarray, empty: EmptyPolicy = "restrict") -> 
     diagonal is the mean recurrence time ``m_jj = 1 + Σ_{l≠j} P_jl m_lj``
     (``= 1/π_j`` for an ergodic chain; Kemeny & Snell 1976, §4.4).  Classes
     removed by ``empty="restrict"`` have NaN rows and columns.
+
+    Parameters
+    ----------
+    counts : ndarray (k, k)
+        Transition counts.
+    empty : {"restrict", "absorbing"}
+        Policy for classes never left (module docstring).
+
+    Returns
+    -------
+    ndarray (k, k)
+        Mean first passage times in periods.
     """
     counts = np.asarray(counts, dtype=float)
     k = counts.shape[0]
@@ -204,7 +257,18 @@ def chi2_test(T1: np.ndarray, T2: np.ndarray) -> tuple[float, float, int]:
     ``E_ij = n_i(T1) · T2_ij / n_i(T2)``; ``χ² = Σ (T1_ij − E_ij)² / E_ij`` with
     cells where ``E_ij = 0`` divided by 1; dof ``(r₁ − 1)(r₂ − 1)`` with ``r``
     the number of non-empty rows of each matrix (giddy ``markov.chi2``).
-    Returns ``(chi2, p, dof)``; ``p`` is the upper-tail χ² probability.
+
+    Parameters
+    ----------
+    T1 : ndarray (k, k)
+        Observed counts.
+    T2 : ndarray (k, k)
+        Counts whose row shares give the null probabilities.
+
+    Returns
+    -------
+    tuple of (float, float, int)
+        ``(chi2, p, dof)``; ``p`` is the upper-tail χ² probability.
     """
     T1 = np.asarray(T1, dtype=float)
     T2 = np.asarray(T2, dtype=float)
@@ -227,6 +291,15 @@ class Homogeneity:
     row ``i`` of the pooled matrix.  (giddy also adds ``+1`` for every row that
     is empty in all regimes, ``(0−1)(0−1)``; we do not — identical otherwise.)
     ``Q_p`` and ``LR_p`` are upper-tail probabilities.
+
+    Attributes
+    ----------
+    Q, Q_p : float
+        Pearson statistic and its p-value.
+    LR, LR_p : float
+        Likelihood-ratio statistic and its p-value.
+    dof : int
+        Degrees of freedom.
     """
 
     Q: float
@@ -243,7 +316,23 @@ class Homogeneity:
 
 
 def homogeneity(counts: np.ndarray) -> Homogeneity:
-    """Homogeneity of the regime transition counts ``counts`` (m, k, k); see :class:`Homogeneity`."""
+    """Bickenbach–Bode homogeneity tests of regime transition counts (see :class:`Homogeneity`).
+
+    Parameters
+    ----------
+    counts : ndarray (m, k, k)
+        Transition counts of ``m`` regimes (e.g. spatial-lag classes).
+
+    Returns
+    -------
+    Homogeneity
+        Q and LR statistics, p-values and dof.
+
+    References
+    ----------
+    Bickenbach, F. & Bode, E. (2003). Evaluating the Markov property in studies
+    of economic convergence. *International Regional Science Review* 26(3), 363–392.
+    """
     M = np.asarray(counts, dtype=float)
     if M.ndim != 3:
         raise InputError(f"counts must be an (m, k, k) array of regime transition counts, got shape {M.shape}")

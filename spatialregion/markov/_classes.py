@@ -20,7 +20,20 @@ def quantile_breaks(values: np.ndarray, k: int) -> np.ndarray:
 
 
 def classify(values: np.ndarray, breaks: np.ndarray) -> np.ndarray:
-    """Class codes ``0 … len(breaks)``: ``breaks[c-1] < x <= breaks[c]`` (ties go to the lower class)."""
+    """Class codes ``0 … len(breaks)``: ``breaks[c-1] < x <= breaks[c]`` (ties go to the lower class).
+
+    Parameters
+    ----------
+    values : ndarray
+        Values to class.
+    breaks : ndarray
+        Increasing interior cut points.
+
+    Returns
+    -------
+    ndarray of int64
+        Class codes, same shape as ``values`` (mapclassify ``UserDefined``'s ``yb``).
+    """
     return np.searchsorted(np.asarray(breaks, dtype=float), values, side="left").astype(np.int64, copy=False)
 
 

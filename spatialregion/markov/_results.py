@@ -176,6 +176,8 @@ class MarkovResult(_ChainResult):
     k, fixed, empty_policy, empty, periods, index
         Settings: number of classes, pooled (True) or per-period breaks, the
         empty-row policy, classes without departures, period labels, unit ids.
+    title : str
+        Title of the tables and the heat map.
     """
 
     classes: np.ndarray = field(repr=False)
@@ -331,9 +333,11 @@ class SpatialMarkovResult(_ChainResult):
         Lag class code of every unit and period.
     lag_breaks : ndarray
         Interior breaks of the lag classes (pooled or per period).
-    lag_breaks_rule : {"quantile", "same", "user", "mode"}
+    lag_breaks_rule : {"quantiles", "same", "user", "mode"}
         How the lag classes were cut ("mode": most common neighbour state,
         discrete chains).
+    lag_labels : tuple of str
+        Labels of the lag classes.
     homogeneity : Homogeneity
         Bickenbach–Bode Q and LR tests that all lag classes share one matrix.
     chi2 : DataFrame
@@ -348,6 +352,8 @@ class SpatialMarkovResult(_ChainResult):
     m, k, empty, islands
         Lag classes, classes, ``(lag class, class)`` pairs without departures,
         units without neighbours (their lag is 0 under either transform).
+    title : str
+        Title of the tables.
     """
 
     classic: MarkovResult = field(repr=False)

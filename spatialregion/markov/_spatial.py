@@ -31,7 +31,20 @@ def categorical_lag(states: np.ndarray, W: Any, k: int) -> np.ndarray:
 
     Ties go to the unit's own state when it is among the tied states, else to
     the lowest tied code; units without neighbours keep their own state.
-    ``W`` is an (n, n) sparse matrix, ``states`` (n, T) integer codes 0 … k-1.
+
+    Parameters
+    ----------
+    states : ndarray (n, T) of int
+        State codes 0 … k-1.
+    W : sparse matrix (n, n)
+        Spatial weights (neighbour votes are weighted by ``w_ij``).
+    k : int
+        Number of states.
+
+    Returns
+    -------
+    ndarray (n, T) of int64
+        The neighbours' most common state.
     """
     tally = np.stack([np.asarray(W @ (states == s).astype(float)) for s in range(k)])
     top = tally.max(axis=0)
