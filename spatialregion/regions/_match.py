@@ -287,7 +287,7 @@ def join(
     if dropna and numeric:
         bad = out[numeric].isna().any(axis=1)
         if bad.any():
-            labels = sorted(set(f"{n} ({c})" for n, c in zip(out.loc[bad, "name"], out.loc[bad, "adcode"])))
+            labels = list(dict.fromkeys(f"{n} ({c})" for n, c in zip(out.loc[bad, "name"], out.loc[bad, "adcode"])))
             msg = f"dropped {int(bad.sum())} row(s) with missing values in {numeric}: {', '.join(labels[:30])}" + (" …" if len(labels) > 30 else "")
             warnings.warn(msg, SpatialRegionWarning, stacklevel=2)
             dropped.append(msg)

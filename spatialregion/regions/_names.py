@@ -68,6 +68,12 @@ class Match:
 
 
 # ----------------------------------------------------------------------------- indices
+@functools.lru_cache(maxsize=1)
+def _english() -> pd.DataFrame:
+    """``name_en.csv``: conventional English names (Urumqi) and their plain pinyin (Wulumuqi)."""
+    return pd.read_csv(_data_path("name_en.csv"), dtype={"adcode": "int64"})
+
+
 @functools.lru_cache(maxsize=None)
 def _name_index() -> dict[str, dict[str, dict[int, str]]]:
     """``{level: {key: {adcode: "exact" | "alias"}}}`` for provinces and prefectures."""
@@ -100,6 +106,9 @@ def _name_index() -> dict[str, dict[str, dict[int, str]]]:
         for row in aliases.itertuples(index=False):
             if int(row.adcode) in codes:
                 add(row.alias, int(row.adcode))
+        for row in _english().itertuples(index=False):  # plain pinyin of conventional English names
+            if int(row.adcode) in codes:
+                add(row.pinyin, int(row.adcode))
         out[level] = index
     return out
 
