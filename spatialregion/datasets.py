@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["ai_index", "bth_chains", "nat", "nat_weights", "table_path"]
+__all__ = ["ai_index", "bth_chains", "nat", "nat_weights", "provincial_sdm_panel", "table_path"]
 
 
 def table_path(name: str) -> Path:
@@ -57,13 +57,24 @@ def nat() -> pd.DataFrame:
     deprivation), ``PS60 … PS90`` (population structure): exact copies of
     libpysal's NCOVR ``NAT.dbf`` (Baller, Anselin, Messner, Deane & Hawkins 2001,
     Criminology 39: 561–590).  The test data of spreg's panel models.
+
+    Returns
+    -------
+    pandas.DataFrame
+        3,085 rows, one per county.
     """
     return pd.read_csv(table_path("nat_hr_rd_ps.csv"))
 
 
 def nat_weights():
     """Queen contiguity of the NAT counties keyed by ``FIPSNO`` (pysal's ``nat_queen.gal``), a libpysal Graph
-    with integer ids in the order of :func:`nat`."""
+    with integer ids in the order of :func:`nat`.
+
+    Returns
+    -------
+    libpysal.graph.Graph
+        Binary queen contiguity (transform it as the model needs).
+    """
     from libpysal.graph import Graph
     from libpysal.io import open as ps_open
 
@@ -75,3 +86,18 @@ def nat_weights():
     adj = Graph.from_W(w).adjacency
     adj.index = adj.index.set_levels([lev.astype(int) for lev in adj.index.levels])
     return Graph(adj, is_sorted=True)
+
+
+def provincial_sdm_panel() -> pd.DataFrame:
+    """A **simulated** long panel of the 31 mainland provinces × 2013–2022 for the spatial Durbin example.
+
+    Columns ``adcode, name, year, y, x1, x2`` generated from a two-way fixed-effects
+    SDM with ρ = 0.3, β = (1.0, −0.5), θ = (0.4, 0.2) on row-standardised queen
+    contiguity (seed 20240516); see ``data/tables/provincial_sdm_panel_README.md``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        310 rows, one per province and year.
+    """
+    return pd.read_csv(table_path("provincial_sdm_panel.csv"))

@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 
 import numpy as np
@@ -147,7 +149,7 @@ def hausman(result: RegressionResult) -> pd.DataFrame:
     w = _libpysal_w(d.W)
     lag = fe.model in ("sar", "sdm")
     cls = spreg.ML_LagRE if lag else spreg.ML_ErrorRE
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):  # spreg prints its title
         warnings.simplefilter("ignore")
         re = cls(d.y[:, None], X, w)
     k = len(names)
