@@ -72,9 +72,9 @@ w = lat2W({side}, {side})
 x = np.random.default_rng(0).lognormal(size={n})
 t1 = time.perf_counter()
 from spatialregion import hotspots
-r = hotspots.getis_ord(x, weights=w, permutations=999, seed=1, breaks=None, progress=False)
+r = hotspots.getis_ord(x, weights=w, permutations=999, seed=1, scheme=None, progress=False)
 t2 = time.perf_counter()
-r = hotspots.getis_ord(x, weights=w, permutations=999, seed=1, breaks=None, progress=False)
+r = hotspots.getis_ord(x, weights=w, permutations=999, seed=1, scheme=None, progress=False)
 t3 = time.perf_counter()
 print(json.dumps({{"first": t2 - t1, "warm": t3 - t2}}))
 """
@@ -95,7 +95,7 @@ def main() -> None:
 
     print(f"machine: {os.cpu_count()} CPUs visible, affinity {len(os.sched_getaffinity(0))}; numpy {np.__version__}, esda {esda.__version__}")
     print("\n== analytic Gi* (binary, star), seconds ==")
-    print("ours = z, p, Gi_Bin (breaks=None); '+jenks' adds the five natural-breaks classes")
+    print("ours = z, p, Gi_Bin (scheme=None); '+jenks' adds the five natural-breaks classes")
     print(f"{'units':>9} {'ours W':>8} {'ours G':>8} {'G 1st':>8} {'+jenks':>8} {'esda W':>8} {'esda G':>8} {'W ratio':>8} {'G ratio':>8} {'max|dz|':>9}")
     for n in [int(s) for s in args.sizes.split(",")]:
         side = int(round(np.sqrt(n)))
@@ -103,14 +103,14 @@ def main() -> None:
         x = np.random.default_rng(0).lognormal(size=n)
         g = lattice_graph(side)
         w = lattice_w(side) if n <= 1_000_000 else None
-        ours_g, first_g = best(lambda: hotspots.getis_ord(x, weights=g, breaks=None), repeat=5)
-        ours_w = best(lambda: hotspots.getis_ord(x, weights=w, breaks=None), repeat=5)[0] if w is not None else np.nan
-        jenks = best(lambda: hotspots.getis_ord(x, weights=g, breaks="jenks"), repeat=5)[0]
+        ours_g, first_g = best(lambda: hotspots.getis_ord(x, weights=g, scheme=None), repeat=5)
+        ours_w = best(lambda: hotspots.getis_ord(x, weights=w, scheme=None), repeat=5)[0] if w is not None else np.nan
+        jenks = best(lambda: hotspots.getis_ord(x, weights=g, scheme="fisher_jenks"), repeat=5)[0]
         if n <= args.skip_esda_above:
             e_w = best(lambda: esda.G_Local(x, lattice_w(side), transform="B", star=True, permutations=0), repeat=1)[0]
             e_g = best(lambda: esda.G_Local(x, g, transform="B", star=True, permutations=0), repeat=1)[0]
             ref = esda.G_Local(x, g, transform="B", star=True, permutations=0).Zs
-            dz = float(np.nanmax(np.abs(hotspots.getis_ord(x, weights=g, breaks=None).z - ref)))
+            dz = float(np.nanmax(np.abs(hotspots.getis_ord(x, weights=g, scheme=None).z - ref)))
         else:
             e_w = e_g = dz = np.nan
         print(

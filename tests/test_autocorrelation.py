@@ -29,6 +29,7 @@ from libpysal.graph import Graph
 from libpysal.weights import lat2W
 
 from spatialregion import autocorrelation as AC
+from spatialregion.weights import transform_matrix
 from spatialregion.errors import AlignmentError, ConstantError, InputError, MissingValueError
 
 esda = pytest.importorskip("esda")
@@ -92,7 +93,7 @@ def test_local_equals_esda(transform):
     np.testing.assert_allclose(r.VI, e.VI, atol=1e-8)
     np.testing.assert_allclose(r.z, (e.Is - e.EI) / np.sqrt(e.VI), atol=1e-8)
     np.testing.assert_array_equal(r.quadrant, e.q)
-    W = AC.transform_weights(lat2W(30, 30).sparse, transform)
+    W = transform_matrix(lat2W(30, 30).sparse, transform)
     z = (x - x.mean()) / x.std()
     m = AC.local_moran_moments(W, z)
     np.testing.assert_allclose(m["EIc"], e.EIc, atol=1e-8)
@@ -172,7 +173,7 @@ def test_results_on_provinces(provinces, provinces_queen, tmp_path):
 
 
 _W = Graph.from_W(lat2W(6, 6))
-_eig = np.linalg.eigvalsh((lambda M: (M + M.T) / 2)(AC.transform_weights(_W.sparse, "B").toarray()))
+_eig = np.linalg.eigvalsh((lambda M: (M + M.T) / 2)(transform_matrix(_W.sparse, "B").toarray()))
 
 
 @settings(max_examples=25, deadline=None)

@@ -27,6 +27,7 @@ Cases covered
 
 from __future__ import annotations
 
+import sqlite3
 import warnings
 
 import numpy as np
@@ -36,10 +37,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from libpysal.graph import Graph
 from libpysal.weights import lat2W
+from scipy import sparse as sp
 from scipy import stats
 
 from spatialregion import hotspots as H
-from spatialregion.errors import AlignmentError, ConstantError, InputError, MissingValueError
+from spatialregion.errors import AlignmentError, ConstantError, InputError, MissingValueError, WeightsError
 
 esda = pytest.importorskip("esda")
 
@@ -64,7 +66,7 @@ def lattice_graph():
 def test_equals_esda_lattice(transform, star, lattice_graph):
     x = np.random.default_rng(1).lognormal(size=10_000)
     e = _esda_g(x, lattice_graph, transform, star, permutations=0)
-    r = H.getis_ord(x, weights=lattice_graph, transform=transform, star=star, breaks=None)
+    r = H.getis_ord(x, weights=lattice_graph, transform=transform, star=star, scheme=None)
     np.testing.assert_allclose(r.z, e.Zs, rtol=0, atol=1e-8)
     np.testing.assert_allclose(r.G, e.Gs, rtol=1e-10, atol=0)
     np.testing.assert_allclose(r.p, 2 * e.p_norm, rtol=1e-8, atol=1e-12)
@@ -96,14 +98,14 @@ def test_hand_computed_path_graph():
     # path 0-1-2-3, x = 1,2,3,10; Gi* binary, unit 1: neighbours {0,1,2}
     x = np.array([1.0, 2.0, 3.0, 10.0])
     g = Graph.from_arrays([0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2], np.ones(6))
-    r = H.getis_ord(x, weights=g, breaks=None)
+    r = H.getis_ord(x, weights=g, scheme=None)
     n, xbar, S = 4, x.mean(), x.std()
     W = np.array([2, 3, 3, 2.0])
     lag = np.array([3.0, 6.0, 15.0, 13.0])
     z = (lag - xbar * W) / (S * np.sqrt((n * W - W**2) / (n - 1)))
     np.testing.assert_allclose(r.z, z, atol=1e-12)
     # Gi (no self), unit 0: others {2,3,10}: mean 5, var
-    r0 = H.getis_ord(x, weights=g, star=False, breaks=None)
+    r0 = H.getis_ord(x, weights=g, star=False, scheme=None)
     o = np.array([2.0, 3.0, 10.0])
     z0 = (2.0 - o.mean() * 1) / (o.std() * np.sqrt((3 * 1 - 1) / 2))
     assert r0.z[0] == pytest.approx(z0, abs=1e-12)
@@ -144,7 +146,7 @@ def test_p_sim_matches_exact_enumeration():
     f = [0, 1, 1, 2, 3, 3, 3, 4]
     nb = [1, 0, 2, 1, 4, 5, 6, 3]
     g = Graph.from_arrays(f + [5, 6, 7, 8], nb + [3, 3, 8, 7], np.ones(12))
-    r = H.getis_ord(x, weights=g, permutations=19999, seed=2, alternative="greater", breaks=None)
+    r = H.getis_ord(x, weights=g, permutations=19999, seed=2, alternative="greater", scheme=None)
     A = g.sparse.toarray()
     for i in range(n):
         nbrs = np.nonzero(A[i])[0]
@@ -190,7 +192,7 @@ def test_small_n_fisher_yates_path():
     f, nb = np.nonzero((d >= 1) & (d <= 4))  # band of up to 8 neighbours out of 11
     g = Graph.from_arrays(f, nb, np.ones(f.size))
     x = np.arange(n, dtype=float)
-    r = H.getis_ord(x, weights=g, permutations=999, seed=3, keep_simulations=True, breaks=None)
+    r = H.getis_ord(x, weights=g, permutations=999, seed=3, keep_simulations=True, scheme=None)
     assert np.isfinite(r.p_sim).all()
     # draws are distinct neighbours: simulated lag mean equals k * mean(others)
     k = r.neighbors
@@ -239,12 +241,18 @@ def test_classes_natural_breaks_match_mapclassify():
 def test_user_breaks_and_bad_breaks():
     w = lat2W(8, 8)
     x = np.random.default_rng(10).normal(size=64)
-    r = H.getis_ord(x, weights=w, breaks=[-1.96, -1, 1, 1.96])
+    r = H.getis_ord(x, weights=w, scheme="user_defined", breaks=[-1.96, -1, 1, 1.96])
     assert set(r.classes[r.z > 1.96]) <= {"hot"}
     assert set(r.classes[(r.z > -1) & (r.z <= 1)]) <= {"transition"}
     with pytest.raises(InputError, match="four increasing"):
-        H.getis_ord(x, weights=w, breaks=[1, 0, 2, 3])
-    assert H.getis_ord(x, weights=w, breaks=None).classes is None
+        H.getis_ord(x, weights=w, scheme="user_defined", breaks=[1, 0, 2, 3])
+    with pytest.raises(InputError, match="user_defined"):
+        H.getis_ord(x, weights=w, breaks=[-1.96, -1, 1, 1.96])  # breaks without the scheme
+    with pytest.raises(InputError, match="needs breaks"):
+        H.getis_ord(x, weights=w, scheme="user_defined")
+    with pytest.raises(InputError, match="scheme"):
+        H.getis_ord(x, weights=w, scheme="natural_breaks")  # not mapclassify's name
+    assert H.getis_ord(x, weights=w, scheme=None).classes is None
 
 
 def test_alternatives():
@@ -273,8 +281,8 @@ def test_bad_input():
         H.getis_ord(np.ones(25), weights=w)
     with pytest.raises(AlignmentError):
         H.getis_ord(x[:20], weights=w)
-    with pytest.raises(InputError, match="weights"):
-        H.getis_ord(x, weights=None)
+    with pytest.raises(WeightsError, match="GeoDataFrame"):
+        H.getis_ord(x, weights=None)  # default queen needs geometry
     with pytest.raises(InputError, match="permutations"):
         H.getis_ord(x, weights=w, permutations=-1)
 
@@ -282,10 +290,10 @@ def test_bad_input():
 def test_ids_in_other_order_are_aligned():
     g = Graph.from_W(lat2W(6, 6))
     x = np.random.default_rng(13).normal(size=36)
-    ref = H.getis_ord(pd.Series(x), weights=g, breaks=None)
+    ref = H.getis_ord(pd.Series(x), weights=g, scheme=None)
     perm = np.random.default_rng(0).permutation(36)
     s = pd.Series(x[perm], index=perm)
-    r = H.getis_ord(s, weights=g, breaks=None)
+    r = H.getis_ord(s, weights=g, scheme=None)
     np.testing.assert_allclose(r.z, ref.z[perm], atol=1e-12)
     assert list(r.to_frame().index) == list(perm)
     with pytest.raises(AlignmentError, match="not in the weights"):
@@ -298,7 +306,7 @@ def test_islands_reported_and_nan():
     g = Graph.from_arrays(f + [3], nb + [3], [1.0, 1, 1, 1, 0])  # unit 3 isolated
     x = np.array([1.0, 5.0, 2.0, 7.0])
     for star in (True, False):
-        r = H.getis_ord(x, weights=g, star=star, breaks=[-1, -0.5, 0.5, 1])
+        r = H.getis_ord(x, weights=g, star=star, scheme="user_defined", breaks=[-1, -0.5, 0.5, 1])
         assert r.islands == (3,)
         assert np.isnan(r.z[3]) and r.gi_bin[3] == 0 and r.classes[3] == "no_neighbours"
         assert np.isfinite(r.z[:3]).all()
@@ -331,6 +339,90 @@ def test_default_weights_queen(provinces):
     df = provinces.assign(v=np.arange(len(provinces), dtype=float))
     r = H.getis_ord(df, "v")
     assert r.weights_info and len(r.z) == len(df)
+
+
+def _esda_as_given(x, graph):
+    """esda's G_Local statistic and moments with the weights exactly as given (esda's
+    constructor only offers "B"/"R", so the object is filled in and its calc() run)."""
+    e = object.__new__(esda.G_Local)
+    e.y, e.n, e.w, e.star = np.asarray(x, float), len(x), graph, True
+    e.calc()
+    return e
+
+
+def test_inverse_distance_weights_as_given_vs_esda(provinces):
+    """Issue 12: getis_ord(prov, col, weights=build(prov, "inverse_distance")) gives finite, correct z."""
+    import spatialregion as sr
+
+    w = sr.weights.build(provinces, "inverse_distance")
+    x = np.random.default_rng(15).lognormal(size=len(provinces)) * 10
+    df = provinces.assign(v=x)
+    r = H.getis_ord(df, "v", weights=w)
+    assert np.isfinite(r.z).all() and r.transform == "O"
+    A = w.sparse.toarray()
+    np.fill_diagonal(A, 0)
+    own = A.max(axis=1)  # self_weight="max"
+    e = _esda_as_given(x, w.assign_self_weight(own))
+    np.testing.assert_allclose(r.G, e.Gs, rtol=1e-12)  # same statistic with the same weights
+    # esda's variance treats the row as binary (S1_i := W_i); Ord & Getis's (and ArcGIS's) uses S1_i = sum w_ij^2:
+    # the numerators agree, the variances differ by exactly that factor
+    M = A + np.diag(own)
+    n, W, S1 = len(x), M.sum(1), (M**2).sum(1)
+    factor = np.sqrt((n * W - W**2) / (n * S1 - W**2))
+    np.testing.assert_allclose(r.z, e.Zs * factor, rtol=1e-10)
+    # independent dense computation of the ArcGIS formula
+    z = (M @ x - x.mean() * W) / (x.std() * np.sqrt((n * S1 - W**2) / (n - 1)))
+    np.testing.assert_allclose(r.z, z, rtol=1e-12)
+    # the binary transform makes the (complete) graph constant: z undefined, reported
+    b = H.getis_ord(df, "v", weights=w, transform="b", scheme=None)
+    assert np.isnan(b.z).all() and len(b.undefined) == len(df)
+    # a numeric self weight, and distance units do not matter with "max"
+    one = H.getis_ord(df, "v", weights=w, self_weight=1.0)
+    M1 = A + np.eye(n)
+    W1, S11 = M1.sum(1), (M1**2).sum(1)
+    np.testing.assert_allclose(one.z, (M1 @ x - x.mean() * W1) / (x.std() * np.sqrt((n * S11 - W1**2) / (n - 1))), rtol=1e-12)
+    scaled = H.getis_ord(df, "v", weights=sp.csr_matrix(A * 1000.0))
+    np.testing.assert_allclose(scaled.z, r.z, rtol=1e-10)
+
+
+def test_binary_default_equals_esda_binary(provinces, provinces_queen):
+    x = np.random.default_rng(16).lognormal(size=len(provinces))
+    r = H.getis_ord(provinces.assign(v=x), "v")  # default: queen, transform "O" (weights 1)
+    e = _esda_g(x, provinces_queen, "B", True, permutations=0)
+    np.testing.assert_allclose(r.z, e.Zs, atol=1e-10)
+
+
+def test_wrong_calls_and_ids(provinces, provinces_queen, tmp_path):
+    import geopandas as gpd
+
+    x = np.random.default_rng(17).lognormal(size=len(provinces))
+    df = provinces.assign(v=x)
+    with pytest.raises(InputError, match="one column name"):
+        H.getis_ord(df, ["v"])
+    with pytest.raises(InputError, match="weights="):
+        H.getis_ord(df, provinces_queen)  # a Graph where the column goes
+    with pytest.raises(InputError, match="not a column"):
+        H.getis_ord(df, "nope")
+    with pytest.raises(TypeError):
+        H.getis_ord(df, "v", provinces_queen)  # weights are keyword-only
+    with pytest.raises(InputError, match="self_weight"):
+        H.getis_ord(df, "v", self_weight="min")
+    ref = H.getis_ord(df, "v", weights=provinces_queen)
+    fr = ref.to_frame()
+    assert list(fr.columns[:4]) == ["adcode", "name", "name_short", "v"]
+    np.testing.assert_allclose(fr["v"], x)
+    # shuffled rows with the weights built on the original order: aligned by id
+    perm = np.random.default_rng(0).permutation(len(df))
+    sh = H.getis_ord(df.iloc[perm], "v", weights=provinces_queen)
+    np.testing.assert_allclose(sh.z, ref.z[perm], atol=1e-12)
+    assert list(sh.to_frame()["name"]) == list(df["name"].iloc[perm])
+    # id_column: a fresh RangeIndex, units named by adcode; default queen weights built from the column
+    by_code = H.getis_ord(df.iloc[perm].reset_index(drop=True), "v", id_column="adcode")
+    np.testing.assert_allclose(by_code.z, ref.z[perm], atol=1e-12)
+    assert list(by_code.index) == list(df["adcode"].iloc[perm])
+    back = gpd.read_file(by_code.to_gpkg(tmp_path / "h.gpkg"), layer="hotspots")
+    assert {"adcode", "name", "v", "GiZScore", "class_zh"} <= set(back.columns)
+    np.testing.assert_allclose(back.set_index("adcode").loc[df["adcode"], "GiZScore"], ref.z, atol=1e-12)
 
 
 # ---------------------------------------------------------------------------
@@ -404,40 +496,215 @@ def test_pattern_edge_rules():
     assert H.classify_emerging(s, np.zeros(10, bool), 3.0, 0.001) == "intensifying_hot"
 
 
-def _panel_values(T=10):
-    """A 10×10 lattice: a block whose values rise over time becomes a
-    hot spot from period 5 on (consecutive hot), a permanently low block is a
-    persistent cold spot."""
+def test_mann_kendall_continuity_option():
+    y = np.array([[1.0, 3.0, 2.0, 5.0, 4.0, 7.0, 6.0, 8.0]])
+    a = H.mann_kendall(y)
+    b = H.mann_kendall(y, continuity=False)
+    assert a["S"][0] == b["S"][0] == 28 - 2 * 3  # 28 pairs, 3 discordant (the swapped neighbours)
+    var = 8 * 7 * 21 / 18
+    assert b["z"][0] == pytest.approx(22 / np.sqrt(var))
+    assert a["z"][0] == pytest.approx(21 / np.sqrt(var))
+    assert a["p"][0] > b["p"][0]
+
+
+def _dense_space_time_gi(A, own, Y, tau):
+    """Independent space-time Gi*: the full (nT x nT) weight matrix written out bin by bin."""
+    n, T = Y.shape
+    M = np.zeros((n * T, n * T))
+    full = A + np.diag(own)
+    for i in range(n):
+        for t in range(T):
+            for j in range(n):
+                for s in range(max(0, t - tau), t + 1):
+                    M[i * T + t, j * T + s] = full[i, j]
+    x = Y.ravel()
+    N = x.size
+    xbar, S = x.mean(), np.sqrt((x**2).mean() - x.mean() ** 2)
+    W = M.sum(1)
+    S1 = (M**2).sum(1)
+    z = (M @ x - xbar * W) / (S * np.sqrt((N * S1 - W**2) / (N - 1)))
+    return z.reshape(n, T)
+
+
+@pytest.mark.parametrize("tau", [1, 2])
+@pytest.mark.parametrize("transform", ["O", "B"])
+def test_space_time_gi_equals_dense(tau, transform):
+    rng = np.random.default_rng(21)
+    n, T = 16, 6
+    A = np.asarray(lat2W(4, 4, rook=False).sparse.todense(), dtype=float)
+    A = A * rng.uniform(0.2, 3.0, size=A.shape)  # non-binary weights, used as given with "O"
+    Y = rng.lognormal(size=(n, T))
+    cols = [f"y{t}" for t in range(T)]
+    r = H.emerging_hotspots(pd.DataFrame(Y, columns=cols), cols, weights=A, time_step=tau, transform=transform)
+    Ab = (A > 0).astype(float) if transform == "B" else A
+    own = np.ones(n) if transform == "B" else Ab.max(axis=1)
+    ref = _dense_space_time_gi(Ab, own, Y, tau)
+    np.testing.assert_allclose(r.z, ref, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(r.p, 2 * stats.norm.sf(np.abs(ref)), atol=1e-12)
+    mk = H.mann_kendall(ref)
+    np.testing.assert_allclose(r.trend_z, mk["z"], atol=1e-12)
+
+
+def test_time_step_zero_is_per_period_gi():
+    rng = np.random.default_rng(22)
+    w = lat2W(6, 6)
+    Y = rng.normal(size=(36, 5))
+    cols = list("abcde")
+    r = H.emerging_hotspots(pd.DataFrame(Y, columns=cols), cols, weights=w, time_step=0, fdr=True)
+    for t in range(5):
+        g = H.getis_ord(Y[:, t], weights=w, scheme=None, fdr=True)
+        np.testing.assert_allclose(r.z[:, t], g.z, atol=1e-12)
+        np.testing.assert_array_equal(r.gi_bin[:, t], g.gi_bin)
+    assert "each period separately" in str(r.summary())
+
+
+_LATTICE12 = Graph.from_W(lat2W(12, 12, rook=False))
+_BLOCK = [r * 12 + c for r in range(4, 8) for c in range(4, 8)]
+_CENTRE = [5 * 12 + 5, 5 * 12 + 6, 6 * 12 + 5, 6 * 12 + 6]
+_COLS = [f"y{2013 + t}" for t in range(10)]
+
+
+def test_block_hot_every_other_period():
+    """Block of 4x4 cells raised in periods 1, 3, ..., 9 (the last included) on a 12x12 queen lattice."""
     rng = np.random.default_rng(0)
-    n = 100
-    vals = rng.normal(0, 0.3, size=(n, T))
-    block_hot = [i * 10 + j for i in range(3) for j in range(3)]
-    block_cold = [i * 10 + j for i in range(7, 10) for j in range(7, 10)]
-    for t in range(T):
-        if t >= T - 4:
-            vals[block_hot, t] += 4
-        vals[block_cold, t] -= 4
-    return vals, block_hot, block_cold
+    Y = rng.normal(0, 1, (144, 10))
+    Y[np.ix_(_BLOCK, range(1, 10, 2))] += 4
+    df = pd.DataFrame(Y, columns=_COLS)
+    st = H.emerging_hotspots(df, _COLS, weights=_LATTICE12)  # time_step=1
+    per = H.emerging_hotspots(df, _COLS, weights=_LATTICE12, time_step=0)
+    for i in _CENTRE:
+        # space-time: an off period's neighbourhood holds the hot previous period -> hot in >= 90 % of periods,
+        # no significant trend -> persistent (ArcGIS's rule 4)
+        hot = st.gi_bin[i] >= 1
+        assert 10 * hot.sum() >= 9 * 10 and st.trend_p[i] > 0.05
+        assert st.pattern[i] == "persistent_hot"
+        # per period: hot only in the raised periods (5 of 10, the last one included), never cold -> sporadic
+        hot0 = per.gi_bin[i] >= 1
+        np.testing.assert_array_equal(hot0, np.arange(10) % 2 == 1)
+        assert not (per.gi_bin[i] <= -1).any() and per.pattern[i] == "sporadic_hot"
 
 
-def test_emerging_end_to_end_wide_and_long():
-    vals, hot_blk, cold_blk = _panel_values()
-    cols = [f"y{2010 + t}" for t in range(vals.shape[1])]
-    wide = pd.DataFrame(vals, columns=cols)
-    g = Graph.from_W(lat2W(10, 10, rook=False))
-    r = H.emerging_hotspots(wide, cols, weights=g, fdr=False)
-    centre_hot, centre_cold = 11, 88
-    assert r.pattern[centre_hot] == "consecutive_hot"
-    assert r.pattern[centre_cold] == "persistent_cold"
-    long = wide.assign(id=wide.index).melt(id_vars="id", var_name="year", value_name="v")
-    r2 = H.emerging_hotspots(long, weights=g, id_column="id", period_column="year", value_column="v", fdr=False)
-    np.testing.assert_array_equal(r2.pattern, r.pattern)
-    np.testing.assert_allclose(r2.z, r.z)
+def test_common_upward_trend():
+    """Every cell rises by 1 s.d. per period: no cluster within a period, but the cube's late bins are hot."""
+    rng = np.random.default_rng(1)
+    Y = rng.normal(0, 1, (144, 10)) + np.arange(10.0)[None, :]
+    df = pd.DataFrame(Y, columns=_COLS)
+    st = H.emerging_hotspots(df, _COLS, weights=_LATTICE12)
+    assert (st.pattern == "consecutive_hot").all()
+    for i in range(144):
+        hot = st.gi_bin[i] >= 1
+        run = 10 - np.flatnonzero(~hot).max() - 1
+        # rule 2: one uninterrupted final run of >= 2 hot periods, never hot before it, < 90 % hot;
+        # the early cold periods make rule 7 (oscillating) hold too, but consecutive comes first
+        assert run >= 2 and hot.sum() == run and hot.sum() < 9 and (st.gi_bin[i, :3] <= -1).all()
+    per = H.emerging_hotspots(df, _COLS, weights=_LATTICE12, time_step=0)
+    assert (per.pattern == "no_pattern").mean() > 0.85  # per-period means remove the common trend
+
+
+@pytest.mark.parametrize(
+    "hot, cold, tz, tp, expected",
+    [
+        ("C........H", "", 0.0, 1.0, "new_hot"),  # never hot before (cold before is allowed)
+        ("C......HHH", "", 0.0, 1.0, "consecutive_hot"),
+        ("C.H....H.H", "", 0.0, 1.0, "oscillating_hot"),
+        (".HHHHHHHHH", "", 0.0, 0.9, "persistent_hot"),
+        ("HHHHHHHHH.", "", 0.0, 0.9, "persistent_hot"),  # ArcGIS's persistent rule has no final-period clause
+        ("HHHHHHHHH.", "", -2.5, 0.01, "historical_hot"),
+        ("HHHHHHHHH.", "", 2.5, 0.01, "historical_hot"),
+        ("HHHHHHHHHC", "", 0.0, 0.5, "persistent_hot"),  # hot rules come before cold ones
+        ("H........H", "", 0.0, 1.0, "sporadic_hot"),
+        ("H.........", "", 0.0, 1.0, "no_pattern"),  # ArcGIS's sporadic needs the final period
+    ],
+)
+def test_documented_order(hot, cold, tz, tp, expected):
+    h = np.array([c == "H" for c in hot])
+    c = np.array([ch == "C" for ch in hot])
+    assert H.classify_emerging(h, c, tz, tp) == expected
+
+
+def test_emerging_wide_long_periods_and_units(provinces, provinces_queen, tmp_path):
+    import geopandas as gpd
+
+    rng = np.random.default_rng(3)
+    cols = [f"v{y}" for y in range(2015, 2021)]
+    wide = provinces.assign(**{c: rng.lognormal(size=len(provinces)) for c in cols})
+    r = H.emerging_hotspots(wide, cols, weights=provinces_queen)
     fr = r.to_frame()
-    assert {"pattern", "pattern_zh", "MK_Z", "MK_P", "GiZ_y2010", "Gi_Bin_y2019"} <= set(fr.columns)
-    assert "Patterns" in str(r.summary())
-    with pytest.raises(MissingValueError):
-        H.emerging_hotspots(long.iloc[1:], weights=g, id_column="id", period_column="year", value_column="v")
+    assert list(fr.columns[:3]) == ["adcode", "name", "name_short"] and set(cols) <= set(fr.columns)
+    assert isinstance(fr, gpd.GeoDataFrame)
+    back = gpd.read_file(r.to_gpkg(tmp_path / "e.gpkg"), layer="emerging_hotspots")
+    assert {"adcode", "name", "pattern", "pattern_zh"} <= set(back.columns) and len(back) == 31
+    assert "Space-time Gi*" in str(r.summary()) and "ArcGIS" in str(r.summary())
+    # default weights (queen from the geometry) = the fixture's queen graph
+    np.testing.assert_allclose(H.emerging_hotspots(wide, cols).z, r.z, atol=1e-12)
+    # long form, rows shuffled, periods as month labels that sort wrongly as text
+    months = [f"{m}月" for m in (1, 2, 3, 10, 11, 12)]
+    long = pd.DataFrame(
+        {
+            "adcode": np.repeat(wide["adcode"].to_numpy(), 6),
+            "month": np.tile(months, 31),
+            "v": wide[cols].to_numpy().ravel(),
+        }
+    ).sample(frac=1.0, random_state=1)
+    g = provinces_queen
+    ids = dict(zip(wide.index, wide["adcode"]))
+    g_ad = Graph.from_arrays(
+        [ids[f] for f in g.adjacency.index.get_level_values(0)],
+        [ids[j] for j in g.adjacency.index.get_level_values(1)],
+        g.adjacency.to_numpy(),
+    )
+    with pytest.raises(InputError, match="periods="):
+        H.emerging_hotspots(long, weights=g_ad, id_column="adcode", period_column="month", value_column="v")
+    rl = H.emerging_hotspots(long, weights=g_ad, id_column="adcode", period_column="month", value_column="v", periods=months)
+    pos = pd.Index(rl.index).get_indexer(wide["adcode"])
+    np.testing.assert_allclose(rl.z[pos], r.z, atol=1e-12)
+    np.testing.assert_array_equal(rl.pattern[pos], r.pattern)
+    # numeric period labels are ordered as numbers
+    ln = long.assign(month=long["month"].str.rstrip("月").astype(int))
+    rn = H.emerging_hotspots(ln, weights=g_ad, id_column="adcode", period_column="month", value_column="v")
+    assert rn.periods == (1, 2, 3, 10, 11, 12)
+    np.testing.assert_allclose(rn.z, rl.z, atol=1e-12)
+
+
+def test_emerging_wrong_calls():
+    g = _LATTICE12
+    df = pd.DataFrame(np.random.default_rng(4).normal(size=(144, 5)), columns=list("abcde"))
+    with pytest.raises(InputError, match="columns"):
+        H.emerging_hotspots(df, weights=g)
+    with pytest.raises(InputError, match="list of column names"):
+        H.emerging_hotspots(df, "a", weights=g)
+    with pytest.raises(InputError, match="time_step"):
+        H.emerging_hotspots(df, list("abcde"), weights=g, time_step=5)
+    with pytest.raises(InputError, match="alpha"):
+        H.emerging_hotspots(df, list("abcde"), weights=g, alpha=0.2)
+    with pytest.raises(TypeError):
+        H.emerging_hotspots(df, list("abcde"), g)  # weights are keyword-only
+
+
+def test_cli_emerging_and_hotspots(provinces, tmp_path):
+    from typer.testing import CliRunner
+
+    from spatialregion import cli
+
+    cli._register_all()
+    rng = np.random.default_rng(5)
+    cols = ["v2019", "v2020", "v2021", "v2022"]
+    src = tmp_path / "panel.gpkg"
+    provinces.assign(**{c: rng.lognormal(size=len(provinces)) for c in cols}).to_file(src, layer="units")
+    out = tmp_path / "em"
+    res = CliRunner().invoke(cli.app, ["emerging", str(src), *cols, "--out", str(out)])
+    assert res.exit_code == 0, res.output + repr(res.exception)
+    table = pd.read_csv(out / "emerging.csv", encoding="utf-8-sig")
+    assert list(table.columns[:3]) == ["adcode", "name", "name_short"]
+    assert {*cols, "pattern", "pattern_zh", "MK_Z", "GiZ_v2022"} <= set(table.columns) and len(table) == 31
+    assert (out / "emerging.png").stat().st_size > 0
+    with sqlite3.connect(out / "emerging.gpkg") as con:
+        assert ("emerging",) in con.execute("select f_table_name from layer_styles").fetchall()
+    out2 = tmp_path / "hs"
+    res = CliRunner().invoke(cli.app, ["hotspots", str(src), "v2022", "--out", str(out2)])
+    assert res.exit_code == 0, res.output + repr(res.exception)
+    table = pd.read_csv(out2 / "hotspots.csv", encoding="utf-8-sig")
+    assert list(table.columns[:4]) == ["adcode", "name", "name_short", "v2022"] and "GiZScore" in table.columns
 
 
 # ---------------------------------------------------------------------------
@@ -454,8 +721,8 @@ _W6 = Graph.from_W(lat2W(6, 6))
 )
 def test_affine_invariance(values, a, b):
     x = np.array(values)
-    z1 = H.getis_ord(x, weights=_W6, breaks=None).z
-    z2 = H.getis_ord(a * x + b, weights=_W6, breaks=None).z
+    z1 = H.getis_ord(x, weights=_W6, scheme=None).z
+    z2 = H.getis_ord(a * x + b, weights=_W6, scheme=None).z
     np.testing.assert_allclose(z1, z2, atol=1e-6)
 
 
@@ -463,7 +730,7 @@ def test_affine_invariance(values, a, b):
 @given(st.permutations(list(range(36))))
 def test_relabelling_permutes(perm):
     x = np.sin(np.arange(36.0)) + np.arange(36.0) / 10
-    ref = H.getis_ord(pd.Series(x), weights=_W6, breaks=None)
+    ref = H.getis_ord(pd.Series(x), weights=_W6, scheme=None)
     perm = np.array(perm)
-    r = H.getis_ord(pd.Series(x[perm], index=perm), weights=_W6, breaks=None)
+    r = H.getis_ord(pd.Series(x[perm], index=perm), weights=_W6, scheme=None)
     np.testing.assert_allclose(r.z, ref.z[perm], atol=1e-10)

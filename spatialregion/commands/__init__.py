@@ -7,6 +7,7 @@ and, optionally, ``demo(ctx)`` adding its part to ``spatialregion demo``.
 #: modules in the order their demo steps run
 MODULES = (
     "hotspots",
+    "emerging",
     "markov",
     "inequality",
     "centrography",

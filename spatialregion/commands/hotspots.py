@@ -52,19 +52,23 @@ def register(app: typer.Typer) -> None:
         permutations: Annotated[int, typer.Option("--permutations", help="conditional permutations (0: analytic only)")] = 0,
         seed: Annotated[int | None, typer.Option("--seed", help="random seed of the permutations")] = None,
         star: Annotated[bool, typer.Option("--star/--no-star", help="Gi* (self included) or Gi")] = True,
-        transform: Annotated[str, typer.Option("--transform", help="B (binary, ArcGIS) or R (row-standardised, esda)")] = "B",
+        transform: Annotated[str, typer.Option("--transform", help="O (weights as given: binary for contiguity, as ArcGIS), B (binary) or R (esda's row-standardised)")] = "O",
         fdr: Annotated[bool, typer.Option("--fdr", help="Benjamini-Hochberg FDR correction of Gi_Bin")] = False,
         by: Annotated[str, typer.Option("--by", help="map the five classes ('class') or ArcGIS bins ('Gi_Bin')")] = "class",
+        scheme: Annotated[str, typer.Option("--scheme", help="five classes by 'fisher_jenks' (natural breaks of z) or 'user_defined' (--breaks)")] = "fisher_jenks",
+        breaks: Annotated[str | None, typer.Option("--breaks", help="four comma-separated cut points on z for --scheme user_defined")] = None,
         layer: Annotated[str | None, typer.Option("--layer", help="layer of a multi-layer file")] = None,
         out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("hotspots-out"),
     ) -> None:
         """Getis-Ord Gi* hot spots: map (PNG), table (CSV), styled GeoPackage."""
         from .. import hotspots
-        from .. import weights as sw
 
         gdf = read_units(units, layer=layer)
-        w = sw.build(gdf, method=weights)
-        res = hotspots.getis_ord(gdf, column, weights=w, star=star, transform=transform, permutations=permutations, seed=seed, fdr=fdr)
+        cuts = [float(b) for b in breaks.split(",")] if breaks else None
+        res = hotspots.getis_ord(
+            gdf, column, weights=weights, star=star, transform=transform, permutations=permutations, seed=seed,
+            fdr=fdr, scheme=scheme, breaks=cuts,
+        )
         typer.echo(str(res.summary()))
         out = ensure_out(out)
         written = [_csv(res.to_frame(), out / "hotspots.csv")]
@@ -85,17 +89,19 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int | None, typer.Option("--seed", help="random seed")] = None,
         alpha: Annotated[float, typer.Option("--alpha", help="significance of LISA clusters")] = 0.05,
         transform: Annotated[str, typer.Option("--transform", help="R (row-standardised) or B")] = "R",
+        alternative: Annotated[str, typer.Option("--alternative", help="LISA p_sim: 'directed' (GeoDa/esda, folded one-sided) or 'two-sided'")] = "directed",
         layer: Annotated[str | None, typer.Option("--layer", help="layer of a multi-layer file")] = None,
         out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("moran-out"),
     ) -> None:
         """Global Moran's I and local Moran (LISA) clusters: maps, scatter plot, tables, GeoPackage."""
         from .. import autocorrelation as ac
-        from .. import weights as sw
 
         gdf = read_units(units, layer=layer)
-        w = sw.build(gdf, method=weights)
-        g = ac.moran(gdf, column, weights=w, transform=transform, permutations=permutations, seed=seed)
-        loc = ac.local_moran(gdf, column, weights=w, transform=transform, permutations=permutations, seed=seed, alpha=alpha)
+        g = ac.moran(gdf, column, weights=weights, transform=transform, permutations=permutations, seed=seed)
+        loc = ac.local_moran(
+            gdf, column, weights=weights, transform=transform, permutations=permutations, seed=seed, alpha=alpha,
+            alternative=alternative,
+        )
         typer.echo(str(g.summary()))
         typer.echo(str(loc.summary()))
         for p in write_lisa_outputs(loc, g, out):

@@ -1,107 +1,181 @@
-"""Vectorised Gi / Gi* kernels, ArcGIS bins, literature classes and the
-Mann–Kendall trend test (pure functions on arrays; formulas in
+"""Vectorised Gi / Gi* kernels (spatial and space-time), ArcGIS bins, literature
+classes and the Mann–Kendall trend test: pure functions on arrays (formulas in
 :mod:`spatialregion.hotspots`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
-from scipy import sparse, special, stats
+from scipy import sparse, stats
 
 from .. import labels as _labels
+from .._local import p_from_z
 from ..errors import InputError
-from ._common import NO_NEIGHBOURS
 
 _LEVELS = (0.10, 0.05, 0.01)
 
 
-def gi_z(
-    A: sparse.csr_matrix | sparse.csr_array, x: np.ndarray, *, star: bool = True, transform: str = "B"
-) -> dict[str, np.ndarray]:
-    """Gi / Gi* statistics and analytic z for all units (vectorised).
+def gi_weights(
+    A: Any, *, star: bool = True, transform: str = "O", self_weight: str | float = "max"
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """The off-diagonal weights and the self weights a Gi / Gi* uses.
 
     Parameters
     ----------
-    A : CSR (n, n)
-        Off-diagonal weights (no self loops, no explicit zeros) in the data's
-        order; ``transform`` decides how they are used (module docstring).
-    x : (n,) float array
+    A : sparse matrix (n, n)
+        Off-diagonal weights as given (``as_sparse(..., transform="O")``).
     star : bool
-        Gi* (include ``w_ii``) or Gi.
-    transform : {"B", "R"}
+        Gi* (``w_ii`` included) or Gi (``w_ii = 0``).
+    transform : {"O", "B", "R"}
+        ``"O"``: weights as given, self weight ``self_weight``; ``"B"``:
+        binary, ``w_ii = 1``; ``"R"``: esda's rule — ``w_ii`` = the row
+        maximum, then the whole row (self included) divided by its sum.
+    self_weight : "max" or float
+        Gi* self weight with ``transform="O"``: the row's largest weight
+        (``"max"``; 1 for contiguity) or one number for every unit.
 
     Returns
     -------
-    dict with ``z``, ``G`` (``sum_j w_ij x_j / sum_j x_j``, ``j != i`` in the
-    denominator for Gi; esda's ``Gs``), ``lag_off`` (off-diagonal lag of the
-    centred values, what permutations compare), ``vals`` (off-diagonal weights
-    used), ``W`` (row sums incl. self), ``k`` (neighbour counts).
+    (off, self) : CSR matrix without diagonal, array of ``w_ii``
     """
-    n = x.shape[0]
-    A = sparse.csr_matrix(A)
+    from ..weights import transform_matrix
+
+    A = sparse.csr_matrix(A, dtype=float)
+    n = A.shape[0]
     k = np.diff(A.indptr)
     if transform == "B":
-        vals = np.ones_like(A.data, dtype=float)
-        self_w = np.ones(n)
+        off = transform_matrix(A, "B")
+        own = np.ones(n)
     else:
-        vals = np.asarray(A.data, dtype=float)
-        self_w = np.zeros(n)
-        has = k > 0
-        if has.any():
-            self_w[has] = np.maximum.reduceat(vals, A.indptr[:-1][has])
-    Ab = sparse.csr_matrix((vals, A.indices, A.indptr), shape=A.shape)
+        off = A
+        own = np.zeros(n)
+        if transform == "R" or isinstance(self_weight, str):
+            has = k > 0
+            if has.any():
+                own[has] = np.maximum.reduceat(A.data, A.indptr[:-1][has])
+        else:
+            own[:] = float(self_weight)
+    if not star:
+        own = np.zeros(n)
+    if transform == "R":
+        full = transform_matrix(off + sparse.diags(own), "R")
+        own = full.diagonal()
+        off = sparse.csr_matrix(full - sparse.diags(own))
+        off.eliminate_zeros()
+    return sparse.csr_matrix(off), own
+
+
+def gi_z(off: Any, own: np.ndarray, x: np.ndarray, *, star: bool = True, esda_variance: bool = False) -> dict[str, np.ndarray]:
+    """Gi / Gi* and their analytic z for all units (one sparse mat-vec).
+
+    ``z_i = (sum_j w_ij x_j - xbar W_i) / (S sqrt((N S1_i - W_i^2) / (N - 1)))``
+    with ``W_i = sum_j w_ij``, ``S1_i = sum_j w_ij^2`` (``j = i`` included for
+    Gi*), ``xbar``, ``S`` (population s.d.) over the ``N`` possible
+    neighbours (``n`` for Gi*, the ``n - 1`` others for Gi).
+    ``esda_variance=True`` uses esda's ``S1_i := W_i`` (exact only for binary
+    weights; kept to reproduce ``esda.G_Local(transform="R")``).
+
+    Parameters
+    ----------
+    off : CSR (n, n)
+        Off-diagonal weights (:func:`gi_weights`).
+    own : (n,) array
+        Self weights ``w_ii`` (zeros for Gi).
+    x : (n,) array
+        The values.
+    star : bool
+        Gi* or Gi (decides ``N``, ``xbar`` and ``S``).
+    esda_variance : bool
+        Use ``S1_i := W_i``.
+
+    Returns
+    -------
+    dict
+        ``z``, ``G`` (``sum_j w_ij x_j / sum_j x_j``, esda's ``Gs``),
+        ``lag_off`` (off-diagonal lag of the centred values, what permutations
+        compare), ``xc`` (centred values), ``W``, ``S1``, ``k`` (neighbour counts).
+    """
+    n = x.shape[0]
+    off = sparse.csr_matrix(off)
+    k = np.diff(off.indptr)
     mean = float(x.mean())
     xc = x - mean
-    lag_off_c = Ab @ xc
-    lag_off_raw = Ab @ x
-    w_off = Ab @ np.ones(n)
+    lag_off_c = off @ xc
+    W = np.asarray(off.sum(axis=1)).ravel() + own
+    S1 = np.asarray(off.multiply(off).sum(axis=1)).ravel() + own**2
     ss = float(xc @ xc)
+    lag_c = lag_off_c + own * xc
+    lag_raw = off @ x + own * x
     if star:
-        W = w_off + self_w
-        lag_c = lag_off_c + self_w * xc
-        lag_raw = lag_off_raw + self_w * x
         N = n
         xbar_c = np.zeros(n)
         s = np.full(n, np.sqrt(ss / n))
         denom_g = np.full(n, x.sum())
     else:
-        W = w_off
-        lag_c = lag_off_c
-        lag_raw = lag_off_raw
         N = n - 1
-        xbar_c = -xc / N  # mean of the other n-1 centred values
+        xbar_c = -xc / N  # mean of the other n - 1 centred values
         s = np.sqrt(np.maximum((ss - xc**2) / N - xbar_c**2, 0.0))
         denom_g = x.sum() - x
+    if esda_variance:
+        S1 = W.copy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        if transform == "R":
-            lag_c = lag_c / W
-            lag_raw = lag_raw / W
-            W_eff = np.where(W > 0, 1.0, 0.0)
-        else:
-            W_eff = W
-        S1 = W_eff  # binary: S1 = W; "R": esda's convention S1 := W = 1
-        var = (N * S1 - W_eff**2) / (N - 1)
-        z = (lag_c - xbar_c * W_eff) / (s * np.sqrt(var))
+        var = (N * S1 - W**2) / (N - 1)
+        z = (lag_c - xbar_c * W) / (s * np.sqrt(var))
         G = lag_raw / denom_g
-    bad = (k == 0) | ~(var > 0) | ~(s > 0)
+    # relative tolerance: a complete graph with equal weights has var = 0 up to rounding
+    bad = (k == 0) | ~(var > 1e-12 * np.maximum(N * S1, 1e-300)) | ~(s > 0)
     z = np.where(bad, np.nan, z)
     G = np.where(k == 0, np.nan, G)
-    return {"z": z, "G": G, "lag_off": lag_off_c, "xc": xc, "vals": vals, "W": W, "k": k}
+    return {"z": z, "G": G, "lag_off": lag_off_c, "xc": xc, "W": W, "S1": S1, "k": k}
 
 
-def _p_from_z(z: np.ndarray, alternative: str) -> np.ndarray:
-    if alternative == "two-sided":
-        return 2.0 * special.ndtr(-np.abs(z))
-    if alternative == "greater":
-        return special.ndtr(-z)
-    if alternative == "less":
-        return special.ndtr(z)
-    return special.ndtr(-np.abs(z))  # directed
+def space_time_gi_z(off: Any, own: np.ndarray, Y: np.ndarray, time_step: int) -> np.ndarray:
+    """Space-time Gi* z of every bin of an ``(n, T)`` cube (ArcGIS Emerging Hot Spot Analysis).
+
+    The neighbours of bin ``(i, t)`` are the bins ``(j, s)`` with ``j`` a
+    spatial neighbour of ``i`` or ``i`` itself and ``t - time_step <= s <= t``
+    (``s >= 0``: early bins have fewer slices), each weighted ``w_ij`` (self
+    ``w_ii``); ``xbar`` and ``S`` are over all ``N = n T`` bins.  Then
+    ``z_it = (sum w x - xbar W_it) / (S sqrt((N S1_it - W_it^2) / (N - 1)))``
+    with ``W_it = m_t W_i``, ``S1_it = m_t S1_i``, ``m_t = min(t, time_step) + 1``.
+
+    Parameters
+    ----------
+    off, own : CSR (n, n), (n,) array
+        Spatial off-diagonal and self weights (:func:`gi_weights`).
+    Y : (n, T) array
+        The cube, periods in time order.
+    time_step : int
+        Number of previous slices in the neighbourhood (>= 1).
+
+    Returns
+    -------
+    ndarray (n, T)
+        z-scores (NaN for units without spatial neighbours).
+    """
+    n, T = Y.shape
+    off = sparse.csr_matrix(off)
+    N = n * T
+    xbar = float(Y.mean())
+    S = float(Y.std())
+    lag = off @ Y + own[:, None] * Y
+    csum = np.cumsum(lag, axis=1)
+    window = csum.copy()
+    window[:, time_step + 1 :] -= csum[:, : T - time_step - 1]
+    m = np.minimum(np.arange(T), time_step) + 1.0
+    W = (np.asarray(off.sum(axis=1)).ravel() + own)[:, None] * m[None, :]
+    S1 = (np.asarray(off.multiply(off).sum(axis=1)).ravel() + own**2)[:, None] * m[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (window - xbar * W) / (S * np.sqrt((N * S1 - W**2) / (N - 1)))
+    z[np.diff(off.indptr) == 0] = np.nan
+    return z
 
 
-def _bh(p: np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg adjusted p-values (NaN kept, not counted in m)."""
+def bh_adjust(p: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values over all finite entries (NaN kept, not counted)."""
+    p = np.asarray(p, dtype=float)
     out = np.full(p.shape, np.nan)
     ok = np.isfinite(p)
     if ok.any():
@@ -112,10 +186,22 @@ def _bh(p: np.ndarray) -> np.ndarray:
 def gi_bins(z: np.ndarray, p_two_sided: np.ndarray, fdr: bool = False) -> np.ndarray:
     """ArcGIS ``Gi_Bin`` (−3 … 3) from z and two-sided p (NaN → 0).
 
-    ``fdr=True`` bins on Benjamini–Hochberg adjusted p-values, which is the
-    BH step-up critical p at each of the 90/95/99 % levels.
+    Parameters
+    ----------
+    z : array
+        z-scores (their sign gives hot/cold).
+    p_two_sided : array
+        Two-sided p-values.
+    fdr : bool
+        Bin on Benjamini–Hochberg adjusted p-values (over all entries), i.e.
+        the BH step-up critical p at each of the 90/95/99 % levels.
+
+    Returns
+    -------
+    ndarray of int
+        ``sign(z) * 3/2/1`` where p ≤ 0.01/0.05/0.10, else 0.
     """
-    p = _bh(p_two_sided) if fdr else np.asarray(p_two_sided, dtype=float)
+    p = bh_adjust(p_two_sided) if fdr else np.asarray(p_two_sided, dtype=float)
     level = np.zeros(p.shape, dtype=np.int64)
     for lv, a in enumerate(_LEVELS, start=1):
         level[np.nan_to_num(p, nan=2.0) <= a] = lv
@@ -123,19 +209,31 @@ def gi_bins(z: np.ndarray, p_two_sided: np.ndarray, fdr: bool = False) -> np.nda
 
 
 def natural_breaks(z: np.ndarray, k: int = 5, max_sample: int = 1000) -> np.ndarray:
-    """Jenks natural breaks (exact Fisher–Jenks, identical to ``mapclassify.FisherJenks``) of finite ``z``.
+    """Jenks natural breaks (exact Fisher–Jenks, equal to ``mapclassify.FisherJenks``) of finite ``z``.
 
-    Returns the ``k - 1`` interior cut points.  Above ``max_sample`` values
-    the optimisation runs on ``max_sample`` evenly spaced order statistics
-    (min and max included; deterministic) because the exact algorithm is
-    O(k n^2).
+    Parameters
+    ----------
+    z : array
+        Values to classify (NaN ignored).
+    k : int
+        Number of classes.
+    max_sample : int
+        Above this many values the optimisation runs on ``max_sample`` evenly
+        spaced order statistics (min and max included; deterministic) because
+        the exact algorithm is O(k n²).
+
+    Returns
+    -------
+    ndarray
+        The ``k - 1`` interior cut points.
     """
     from .._classify import fisher_jenks_bins
 
     v = np.sort(np.asarray(z, dtype=float)[np.isfinite(z)])
     if np.unique(v).size < k:
         raise InputError(
-            f"natural breaks need at least {k} distinct z values, got {np.unique(v).size}; pass breaks=[c1, c2, c3, c4] instead"
+            f"natural breaks need at least {k} distinct z values, got {np.unique(v).size}; "
+            "pass scheme='user_defined', breaks=[c1, c2, c3, c4] instead"
         )
     if v.size > max_sample:
         v = v[np.round(np.linspace(0, v.size - 1, max_sample)).astype(np.int64)]
@@ -143,27 +241,55 @@ def natural_breaks(z: np.ndarray, k: int = 5, max_sample: int = 1000) -> np.ndar
 
 
 def classify_z(z: np.ndarray, cuts: Sequence[float]) -> np.ndarray:
-    """Five literature classes from four cut points: ``c_{m-1} < z <= c_m``.
+    """Five literature classes from four cut points: class m when ``c_{m-1} < z <= c_m``.
 
-    Returns an object array of :data:`spatialregion.labels.HOTSPOT_CLASSES`
-    keys (cold → hot); NaN z gives ``"no_neighbours"``.
+    Parameters
+    ----------
+    z : array
+        z-scores (NaN → ``"no_neighbours"``).
+    cuts : four floats
+        Increasing cut points.
+
+    Returns
+    -------
+    ndarray of str
+        :data:`spatialregion.labels.HOTSPOT_CLASSES` keys (cold → hot).
     """
     cuts = np.asarray(cuts, dtype=float)
-    keys = np.array([lab.key for lab in _labels.HOTSPOT_CLASSES] + [NO_NEIGHBOURS.key], dtype=object)
+    keys = np.array([lab.key for lab in _labels.HOTSPOT_CLASSES] + [_labels.NO_NEIGHBOURS.key], dtype=object)
     code = np.searchsorted(cuts, np.nan_to_num(z), side="left")
     code = np.where(np.isfinite(z), code, len(keys) - 1)
     return keys[code]
 
 
-def mann_kendall(y: np.ndarray) -> dict[str, np.ndarray]:
+def mann_kendall(y: np.ndarray, *, continuity: bool = True) -> dict[str, np.ndarray]:
     """Mann–Kendall trend test on each row of ``y`` (units × periods).
 
     ``S = sum_{a<b} sign(y_b - y_a)``;
     ``Var(S) = [T(T-1)(2T+5) - sum_g t_g(t_g-1)(2t_g+5)] / 18`` (ties in groups
-    of size ``t_g``); ``Z = (S - sign(S)) / sqrt(Var S)`` (continuity
-    correction), two-sided ``p = 2(1 - Phi(|Z|))``; ``tau = S / (T(T-1)/2)``
-    (Kendall's tau-a).  Rows with ``Var(S) = 0`` get ``Z = 0``, ``p = 1``.
-    Reference: Kendall (1975), ch. 4; Hipel & McLeod (1994) eq. 23.2.
+    of size ``t_g``); ``Z = (S - sign(S)) / sqrt(Var S)`` with the continuity
+    correction (``continuity=True``, as Kendall 1975, Hipel & McLeod 1994 and
+    R's ``Kendall::MannKendall``), ``Z = S / sqrt(Var S)`` without; two-sided
+    ``p = 2 Φ(−|Z|)``; ``tau = S / (T(T-1)/2)`` (Kendall's tau-a).  Rows with
+    ``Var(S) = 0`` get ``Z = 0``, ``p = 1``.
+
+    Parameters
+    ----------
+    y : array (n, T)
+        One series per row, oldest first.
+    continuity : bool
+        Subtract ``sign(S)`` from ``S`` before standardising.
+
+    Returns
+    -------
+    dict
+        ``S``, ``var``, ``z``, ``p``, ``tau`` (arrays of length n).
+
+    References
+    ----------
+    Kendall, M. G. (1975). *Rank Correlation Methods*, 4th ed., ch. 4.
+    Hipel, K. W., McLeod, A. I. (1994). *Time Series Modelling of Water
+    Resources and Environmental Systems*, eq. 23.2.
     """
     y = np.atleast_2d(np.asarray(y, dtype=float))
     n, T = y.shape
@@ -177,7 +303,8 @@ def mann_kendall(y: np.ndarray) -> dict[str, np.ndarray]:
     flat = (np.arange(n)[:, None] * T + gid).ravel()
     t = np.bincount(flat, minlength=n * T).reshape(n, T).astype(float)
     var = (T * (T - 1) * (2 * T + 5) - (t * (t - 1) * (2 * t + 5)).sum(axis=1)) / 18.0
+    num = S - np.sign(S) if continuity else S
     with np.errstate(divide="ignore", invalid="ignore"):
-        Z = np.where(var > 0, (S - np.sign(S)) / np.sqrt(var), 0.0)
-    p = 2.0 * special.ndtr(-np.abs(Z))
+        Z = np.where(var > 0, num / np.sqrt(var), 0.0)
+    p = p_from_z(Z, "two-sided")
     return {"S": S, "var": var, "z": Z, "p": p, "tau": S / (T * (T - 1) / 2.0)}
