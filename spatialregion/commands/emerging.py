@@ -7,7 +7,20 @@ from typing import Annotated
 
 import typer
 
-from ._common import DemoContext, ensure_out, read_units
+from ._common import (
+    DemoContext,
+    DropMissingOpt,
+    EncodingOpt,
+    KeyOpt,
+    LayerOpt,
+    MergeOpt,
+    TableOpt,
+    UnitsArg,
+    WeightsOpt,
+    build_weights,
+    ensure_out,
+    load_input,
+)
 
 __all__ = ["demo", "register", "write_emerging_outputs"]
 
@@ -27,22 +40,28 @@ def write_emerging_outputs(result, out: Path, stem: str = "emerging") -> list[Pa
 def register(app: typer.Typer) -> None:
     @app.command("emerging")
     def emerging_cmd(
-        units: Annotated[str, typer.Argument(help="embedded layer (provinces, prefectures) or a vector file")],
+        units: UnitsArg,
         columns: Annotated[list[str], typer.Argument(help="period columns in time order, e.g. ai2011 ai2012 ... ai2022")],
-        weights: Annotated[str, typer.Option("--weights", help="weights method for spatialregion.weights.build")] = "queen",
+        weights: WeightsOpt = "queen",
         time_step: Annotated[int, typer.Option("--time-step", help="previous periods in the space-time neighbourhood (0: per period)")] = 1,
         fdr: Annotated[bool, typer.Option("--fdr", help="Benjamini-Hochberg FDR correction of the hot/cold bins")] = False,
         alpha: Annotated[float, typer.Option("--alpha", help="significance of a hot/cold bin: 0.10, 0.05 or 0.01")] = 0.10,
         trend_alpha: Annotated[float, typer.Option("--trend-alpha", help="significance of the Mann-Kendall trend")] = 0.05,
-        layer: Annotated[str | None, typer.Option("--layer", help="layer of a multi-layer file")] = None,
+        table: TableOpt = None,
+        key: KeyOpt = None,
+        encoding: EncodingOpt = None,
+        drop_missing: DropMissingOpt = False,
+        merge: MergeOpt = "raise",
+        layer: LayerOpt = None,
         out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("emerging-out"),
     ) -> None:
         """Emerging hot spots (space-time Gi*, Mann-Kendall, 17 ArcGIS patterns): map, CSV, styled GeoPackage."""
         from .. import hotspots
 
-        gdf = read_units(units, layer=layer)
+        gdf = load_input(units, layer=layer, table=table, key=key, encoding=encoding, drop_missing=drop_missing,
+                         merge=merge, columns=list(columns))
         res = hotspots.emerging_hotspots(
-            gdf, list(columns), weights=weights, time_step=time_step, fdr=fdr, alpha=alpha, trend_alpha=trend_alpha
+            gdf, list(columns), weights=build_weights(gdf, weights), time_step=time_step, fdr=fdr, alpha=alpha, trend_alpha=trend_alpha
         )
         typer.echo(str(res.summary()))
         for p in write_emerging_outputs(res, out):

@@ -7,7 +7,21 @@ from typing import Annotated
 
 import typer
 
-from ._common import DemoContext, ensure_out, read_units
+from ._common import (
+    DemoContext,
+    DropMissingOpt,
+    EncodingOpt,
+    KeyOpt,
+    LayerOpt,
+    MergeOpt,
+    TableOpt,
+    UnitsArg,
+    WeightsOpt,
+    YearColumnOpt,
+    build_weights,
+    ensure_out,
+    load_input,
+)
 
 __all__ = ["demo", "register", "write_hotspot_outputs", "write_lisa_outputs"]
 
@@ -46,9 +60,9 @@ def write_lisa_outputs(local, global_, out: Path, stem: str = "lisa") -> list[Pa
 def register(app: typer.Typer) -> None:
     @app.command("hotspots")
     def hotspots_cmd(
-        units: Annotated[str, typer.Argument(help="embedded layer (provinces, prefectures) or a vector file")],
+        units: UnitsArg,
         column: Annotated[str, typer.Argument(help="analysed numeric column")],
-        weights: Annotated[str, typer.Option("--weights", help="weights method for spatialregion.weights.build")] = "queen",
+        weights: WeightsOpt = "queen",
         permutations: Annotated[int, typer.Option("--permutations", help="conditional permutations (0: analytic only)")] = 0,
         seed: Annotated[int | None, typer.Option("--seed", help="random seed of the permutations")] = None,
         star: Annotated[bool, typer.Option("--star/--no-star", help="Gi* (self included) or Gi")] = True,
@@ -57,16 +71,24 @@ def register(app: typer.Typer) -> None:
         by: Annotated[str, typer.Option("--by", help="map the five classes ('class') or ArcGIS bins ('Gi_Bin')")] = "class",
         scheme: Annotated[str, typer.Option("--scheme", help="five classes by 'fisher_jenks' (natural breaks of z) or 'user_defined' (--breaks)")] = "fisher_jenks",
         breaks: Annotated[str | None, typer.Option("--breaks", help="four comma-separated cut points on z for --scheme user_defined")] = None,
-        layer: Annotated[str | None, typer.Option("--layer", help="layer of a multi-layer file")] = None,
+        table: TableOpt = None,
+        key: KeyOpt = None,
+        year_column: YearColumnOpt = None,
+        encoding: EncodingOpt = None,
+        drop_missing: DropMissingOpt = False,
+        merge: MergeOpt = "raise",
+        layer: LayerOpt = None,
         out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("hotspots-out"),
     ) -> None:
         """Getis-Ord Gi* hot spots: map (PNG), table (CSV), styled GeoPackage."""
         from .. import hotspots
 
-        gdf = read_units(units, layer=layer)
+        gdf = load_input(units, layer=layer, table=table, key=key, year_column=year_column, encoding=encoding,
+                         drop_missing=drop_missing, merge=merge, columns=[column])
+        w = build_weights(gdf, weights)
         cuts = [float(b) for b in breaks.split(",")] if breaks else None
         res = hotspots.getis_ord(
-            gdf, column, weights=weights, star=star, transform=transform, permutations=permutations, seed=seed,
+            gdf, column, weights=w, star=star, transform=transform, permutations=permutations, seed=seed,
             fdr=fdr, scheme=scheme, breaks=cuts,
         )
         typer.echo(str(res.summary()))
@@ -82,24 +104,32 @@ def register(app: typer.Typer) -> None:
 
     @app.command("moran")
     def moran_cmd(
-        units: Annotated[str, typer.Argument(help="embedded layer (provinces, prefectures) or a vector file")],
+        units: UnitsArg,
         column: Annotated[str, typer.Argument(help="analysed numeric column")],
-        weights: Annotated[str, typer.Option("--weights", help="weights method for spatialregion.weights.build")] = "queen",
+        weights: WeightsOpt = "queen",
         permutations: Annotated[int, typer.Option("--permutations", help="permutations for p_sim")] = 999,
         seed: Annotated[int | None, typer.Option("--seed", help="random seed")] = None,
         alpha: Annotated[float, typer.Option("--alpha", help="significance of LISA clusters")] = 0.05,
         transform: Annotated[str, typer.Option("--transform", help="R (row-standardised) or B")] = "R",
         alternative: Annotated[str, typer.Option("--alternative", help="LISA p_sim: 'directed' (GeoDa/esda, folded one-sided) or 'two-sided'")] = "directed",
-        layer: Annotated[str | None, typer.Option("--layer", help="layer of a multi-layer file")] = None,
+        table: TableOpt = None,
+        key: KeyOpt = None,
+        year_column: YearColumnOpt = None,
+        encoding: EncodingOpt = None,
+        drop_missing: DropMissingOpt = False,
+        merge: MergeOpt = "raise",
+        layer: LayerOpt = None,
         out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("moran-out"),
     ) -> None:
         """Global Moran's I and local Moran (LISA) clusters: maps, scatter plot, tables, GeoPackage."""
         from .. import autocorrelation as ac
 
-        gdf = read_units(units, layer=layer)
-        g = ac.moran(gdf, column, weights=weights, transform=transform, permutations=permutations, seed=seed)
+        gdf = load_input(units, layer=layer, table=table, key=key, year_column=year_column, encoding=encoding,
+                         drop_missing=drop_missing, merge=merge, columns=[column])
+        w = build_weights(gdf, weights)
+        g = ac.moran(gdf, column, weights=w, transform=transform, permutations=permutations, seed=seed)
         loc = ac.local_moran(
-            gdf, column, weights=weights, transform=transform, permutations=permutations, seed=seed, alpha=alpha,
+            gdf, column, weights=w, transform=transform, permutations=permutations, seed=seed, alpha=alpha,
             alternative=alternative,
         )
         typer.echo(str(g.summary()))
