@@ -564,6 +564,8 @@ def test_join_fuzzy_only_when_accepted_and_dropna():
     with pytest.warns(SpatialRegionWarning, match="石家庄巿"):
         out = regions.join(table, "城市", accept_fuzzy=True)
     assert out.set_index("adcode")["v"][130100] == 1.0
+    aliased = regions.join(table, "城市", aliases={"石家庄巿": "石家庄"})
+    assert aliased.set_index("adcode")["v"][130100] == 1.0
     with pytest.warns(SpatialRegionWarning, match="邯郸市 \\(130400\\)"):
         clean = regions.join(table, "城市", accept_fuzzy=True, dropna=True)
     assert clean["adcode"].tolist() == [130100]

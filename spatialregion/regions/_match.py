@@ -227,7 +227,7 @@ def join(
     if year_column is not None:
         years = _years(data[year_column], year_column)
         data[year_column] = years
-    matches = match(data[key], level=level, year=years)
+    matches = match(data[key], level=level, year=years, aliases=aliases)
     dropped: list[str] = []
 
     status = matches["status"]
