@@ -66,21 +66,12 @@ def _colors(cmap: str | Any, k: int, qualitative: bool, start: float = 0.12) -> 
 
 
 def _edge_labels(edges: np.ndarray, data_decimals: int = 6) -> list[str]:
-    """``lo – hi`` labels.
+    """``lo – hi`` labels: plain notation with thousands separators
+    (:func:`spatialregion.maps.edge_labels`: the data's decimals, at most four significant
+    digits of the largest edge, at least enough to keep distinct edges distinct)."""
+    from .maps._numbers import edge_labels  # lazy: maps imports this module
 
-    Decimals: those of the data, at most enough for four significant digits of
-    the largest edge, and at least enough to keep distinct edges distinct.
-    """
-    top = float(np.abs(edges).max())
-    sig = max(0, 3 - int(np.floor(np.log10(top)))) if top > 0 else 0
-    d_distinct = 6
-    for d in range(7):
-        if len({f"{e:.{d}f}" for e in edges}) == len(set(edges.tolist())):
-            d_distinct = d
-            break
-    d = max(d_distinct, min(data_decimals, sig))
-    txt = [f"{e:.{d}f}" for e in edges]
-    return [f"{a} – {b}" for a, b in zip(txt[:-1], txt[1:])]
+    return edge_labels(edges, data_decimals)
 
 
 def fisher_jenks_bins(y: Any, k: int) -> np.ndarray:

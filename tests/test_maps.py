@@ -14,12 +14,18 @@ Cases covered
   embeds the CFF font as a Type 3 subset (never as an invalid TrueType
   FontFile2); SVG is well-formed XML.
 * legend counts ("label (n)") equal the class counts, computed independently
-  (categories by value_counts, graduated classes by searchsorted on the edges).
-* inset present (child axes with the inset label, maritime lines drawn) for a
-  national map of the 31 provinces; absent with inset=False, for a regional
-  subset (Beijing–Tianjin–Hebei) and for data outside China (a lon/lat grid over the USA).
-* map furniture: scale bar (matplotlib-scalebar, metres of the Albers CRS) and
-  north arrow present; the main map is drawn in China Albers (x, y in metres).
+  (categories by value_counts, graduated classes by searchsorted on the edges);
+  the no-data entry (资料暂缺) counts TW/HK/MO on national maps and NaN units.
+* inset present (child axes with the inset label, islands and the ten maritime
+  dashes drawn) for a national map of the 31 provinces; absent with inset=False,
+  for a regional subset (Beijing–Tianjin–Hebei) and for data outside China.
+* whole territory: all 34 units drawn on national maps, the 3 without data hatched;
+  the embedded islands layer and the ten-dash line (incl. the dash east of Taiwan).
+* map furniture: scale bar (offset box, gid scale_bar, true length in metres of
+  the Albers CRS: measured on the canvas) and north arrow (gid north_arrow); the
+  main map is drawn in China Albers (x, y in metres).
+* numbers: plain notation, thousands separators, 万/亿, never e+ (legend and
+  Markov class labels).
 * classification kernels: Fisher–Jenks against an exhaustive search over all
   partitions (small n), optimality against random partitions (hypothesis), and
   against mapclassify (FisherJenks, Quantiles, EqualInterval; slow: mapclassify
@@ -49,6 +55,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import spatialregion as sr
 from spatialregion import export, maps
 from spatialregion.errors import CRSError, GeometryError, InputError, MissingValueError
 from spatialregion.labels import HOTSPOT_CLASSES
@@ -91,8 +98,14 @@ def hot_style():
 
 
 def _legend_counts(ax) -> list[int]:
-    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    """Counts of the class entries (the no-data entry left out)."""
+    texts = [t.get_text() for t in ax.get_legend().get_texts() if not t.get_text().startswith(maps.NO_DATA_LABEL)]
     return [int(re.search(r"\((\d+)\)$", t).group(1)) for t in texts]
+
+
+def _no_data_entry(ax) -> str | None:
+    texts = [t.get_text() for t in ax.get_legend().get_texts() if t.get_text().startswith(maps.NO_DATA_LABEL)]
+    return texts[0] if texts else None
 
 
 def _inset(ax):
@@ -185,26 +198,91 @@ def test_legend_counts_graduated(prov_ai, scheme):
 
 @no_missing_glyphs
 def test_inset_scalebar_north_arrow_for_china(prov_ai, hot_style):
-    from matplotlib_scalebar.scalebar import ScaleBar
+    from matplotlib.collections import LineCollection, PatchCollection
 
     ax = maps.plot_style(prov_ai, hot_style)
     insets = _inset(ax)
     assert len(insets) == 1
     iax = insets[0]
-    assert len(iax.collections) >= 2  # clipped provinces + maritime lines
     assert any(t.get_text() == maps.INSET_CAPTION for t in iax.texts)
-    bars = [a for a in ax.artists if isinstance(a, ScaleBar)]
-    assert len(bars) == 1 and bars[0].units == "m" and bars[0].dx == 1.0
-    assert any(p.get_gid() == "north_arrow" for p in ax.patches)
+    # the islands: one outlined path per island of the embedded layer; the ten dashes
+    isl = maps._base.islands()
+    assert len(isl) >= 200
+    n_paths = [len(c.get_paths()) for c in iax.collections if isinstance(c, PatchCollection)]
+    assert len(isl) in n_paths
+    island_coll = [c for c in iax.collections if isinstance(c, PatchCollection) and len(c.get_paths()) == len(isl)][0]
+    assert island_coll.get_linewidth()[0] >= 0.4  # outlined: visible although most are < 1 km²
+    dashes = [c for c in iax.collections if isinstance(c, LineCollection)]
+    assert len(dashes) == 1 and len(dashes[0].get_segments()) == 10
+    # furniture: standard artists found by gid
+    gids = {a.get_gid() for a in ax.artists}
+    assert {"scale_bar", "north_arrow"} <= gids
     # drawn in China Albers: Beijing (116.4E, 39.9N) at about x = 0.97e6 m, y = 4.45e6 m
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    assert -3.5e6 < x0 < -2.0e6 and 2.0e6 < x1 < 3.5e6 and 1.5e6 < y0 < 2.5e6 and 5.5e6 < y1 < 6.5e6
+    assert -3.5e6 < x0 < -2.0e6 and 2.0e6 < x1 < 4.0e6 and 1.5e6 < y0 < 2.5e6 and 5.5e6 < y1 < 6.5e6
     # the main map stops near 17.5N (Hainan's south coast): the islands are in the inset only
     from pyproj import Transformer
 
     to_albers = Transformer.from_crs("EPSG:4326", maps.ALBERS, always_xy=True)
     assert to_albers.transform(110.0, 15.0)[1] < y0 < to_albers.transform(110.0, 18.2)[1]
+
+
+@no_missing_glyphs
+def test_scale_bar_true_length(prov_ai, hot_style):
+    """The bar's drawn length in pixels equals its stated metres at the axes' scale."""
+    from matplotlib.patches import Rectangle
+
+    ax = maps.plot_style(prov_ai, hot_style, inset=False)
+    ax.figure.canvas.draw()
+    bar = next(a for a in ax.artists if a.get_gid() == "scale_bar")
+    rects = [r for r in bar.findobj(Rectangle) if r.get_facecolor()[:3] in ((0.0, 0.0, 0.0), (1.0, 1.0, 1.0))
+             or r.get_width() > 0]
+    ext = [r.get_window_extent() for r in rects if r.axes is None or True]
+    xs = [e.x0 for e in ext] + [e.x1 for e in ext]
+    px_len = max(xs) - min(xs)
+    (x0, x1) = ax.get_xlim()
+    px_per_m = ax.get_window_extent().width / (x1 - x0)
+    assert bar.length_m in (1e5, 2e5, 5e5, 1e6)
+    assert px_len == pytest.approx(bar.length_m * px_per_m, rel=0.02)
+
+
+@no_missing_glyphs
+def test_whole_territory_and_no_data(prov_ai, hot_style):
+    """31 provinces → all 34 drawn, TW/HK/MO hatched with a legend entry; NaN units join them."""
+    from matplotlib.collections import PatchCollection
+
+    ax = maps.plot_style(prov_ai, hot_style)
+    hatched = [c for c in ax.collections if isinstance(c, PatchCollection) and c.get_hatch()]
+    assert len(hatched) == 1 and len(hatched[0].get_paths()) == 3
+    terr = sr.load("provinces", mainland=False)
+    assert len(terr) == 34
+    assert _no_data_entry(ax) == f"{maps.NO_DATA_LABEL} (3)"
+    # a unit without a value: drawn hatched, counted, not silently dropped
+    nan = prov_ai.copy()
+    nan.loc[nan["name_short"] == "四川", "ai2022"] = np.nan
+    ax = maps.choropleth(nan, "ai2022", k=5)
+    assert _no_data_entry(ax) == f"{maps.NO_DATA_LABEL} (4)"
+    assert sum(_legend_counts(ax)) == 30
+    # a regional map: no territory, no no-data entry
+    bth = prov_ai[prov_ai["name_short"].isin(["北京", "天津", "河北"])]
+    assert _no_data_entry(maps.choropleth(bth, "ai2022", k=3)) is None
+
+
+def test_embedded_islands_and_ten_dash_line():
+    """The shapes/ layers: islands in the four groups; ten dashes, one east of Taiwan."""
+    isl = maps._base.islands()
+    assert set(isl["group"]) == {"东沙群岛", "西沙群岛", "中沙群岛", "南沙群岛"}
+    assert isl.crs.to_epsg() == 4490 and isl.is_valid.all()
+    x0, y0, x1, y1 = isl.total_bounds
+    assert 109 < x0 and x1 < 118.5 and 3.3 < y0 < 4.5 and 20.5 < y1 < 21.5  # 曾母暗沙 … 东沙
+    # 黄岩岛 (Huangyan Dao, 117.75E 15.15N) is in the 中沙 group
+    assert isl[isl["group"] == "中沙群岛"].intersects(shapely.Point(117.76, 15.15).buffer(0.1)).any()
+    dashes = shapely.get_parts(sr.load("maritime").geometry.iloc[0])
+    assert len(dashes) == 10
+    b = shapely.bounds(dashes)
+    east_of_taiwan = (b[:, 0] > 122.0) & (b[:, 1] > 23.0)
+    assert east_of_taiwan.sum() == 1
 
 
 @no_missing_glyphs
@@ -321,7 +399,9 @@ def test_lines_widths_and_points(tmp_path, prov_ai):
     style = maps.classify_style(lines, "strength", k=3, cmap="Greys", title="联系强度")
     assert style.geometry == "line"
     ax = maps.plot_style(lines, style, base=prov_ai, title="网络")
-    handles = ax.get_legend().legend_handles
+    from matplotlib.lines import Line2D
+
+    handles = [h for h in ax.get_legend().legend_handles if isinstance(h, Line2D)]
     widths = [h.get_linewidth() for h in handles]
     assert widths == sorted(widths) and widths[0] < widths[-1]
     assert _inset(ax)  # the base map makes it national
@@ -362,9 +442,11 @@ def test_errors(tmp_path, prov_ai, hot_style):
     with pytest.raises(InputError, match="'nope'"):
         maps.choropleth(prov_ai, "nope")
     nan = prov_ai.copy()
-    nan.loc[3, "ai2022"] = np.nan
-    with pytest.raises(MissingValueError, match="ai2022"):
+    nan["ai2022"] = np.nan
+    with pytest.raises(InputError, match="ai2022"):
         maps.choropleth(nan, "ai2022")
+    with pytest.raises(MissingValueError, match="ai2022"):  # styles (QGIS export) still refuse NaN
+        export.class_codes(maps.classify_style(prov_ai, "ai2022"), nan["ai2022"], nan.index)
     pts = prov_ai.set_geometry(prov_ai.to_crs(maps.ALBERS).representative_point())
     with pytest.raises(GeometryError, match="polygon"):
         maps.plot_style(pts, hot_style)
@@ -373,3 +455,42 @@ def test_errors(tmp_path, prov_ai, hot_style):
     ax = maps.plot_style(prov_ai, hot_style, inset=False)
     with pytest.raises(InputError, match=r"\.png"):
         maps.save(ax, tmp_path / "m.jpg")
+
+
+# ---------------------------------------------------------------------------
+# numbers
+# ---------------------------------------------------------------------------
+
+
+def test_number_formatting():
+    assert maps.format_number(65567.2) == "65,570"
+    assert maps.format_number(0.000123456) == "0.0001235"
+    assert maps.format_number(1234567) == "1,235,000"
+    assert maps.format_number(3.5) == "3.5" and maps.format_number(-0.0) == "0"
+    assert maps.format_number(65567.2, unit="万") == "6.557万"
+    assert maps.format_number(3.21e9, unit="亿") == "32.1亿"
+    assert maps.edge_labels(np.array([507.3, 28808.4, 65567.2])) == ["507 – 28,808", "28,808 – 65,567"]
+    assert maps.edge_labels(np.array([507.3, 28808.4, 65567.2]), unit="万") == ["0.051万 – 2.881万", "2.881万 – 6.557万"]  # one precision per legend
+    assert maps.range_labels([65567.2, 120000]) == ["≤65,570", "65,570–120,000", ">120,000"]
+    # distinct breaks stay distinct: more digits when 4 would merge them
+    assert maps.range_labels([1000.1, 1000.2]) == ["≤1,000.1", "1,000.1–1,000.2", ">1,000.2"]
+    with pytest.raises(InputError, match="unit"):
+        maps.format_number(1.0, unit="千")
+
+
+@no_missing_glyphs
+def test_legend_and_markov_numbers_plain(prov_ai):
+    from spatialregion import markov as mk
+
+    g = prov_ai.assign(gdp=prov_ai["ai2022"] * 12345.678)
+    ax = maps.choropleth(g, "gdp", k=4)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert all("e+" not in t and "e-" not in t for t in texts)
+    assert any(re.search(r"\d{1,3},\d{3}", t) for t in texts)
+    ax = maps.choropleth(g, "gdp", k=4, number_unit="万")
+    assert all("万" in t for t in [t.get_text() for t in ax.get_legend().get_texts()][:4])
+    y = np.array([[6.0e4, 7.0e4, 1.3e5], [1.0e5, 6.2e4, 2.0e5], [5.0e4, 1.5e5, 9.0e4]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        labels = mk.markov(y, breaks=[65567.2, 120000]).labels
+    assert labels[0].endswith("(≤65,570)") and all("e+" not in lab for lab in labels)

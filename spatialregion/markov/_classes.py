@@ -97,17 +97,9 @@ def _class_labels(breaks: np.ndarray, k: int, prefix: str = "C") -> tuple[str, .
     names = [lab.zh if lab.zh == lab.en else f"{lab.zh} {lab.en}" for lab in markov_classes(k, prefix)]
     if breaks.ndim != 1:
         return tuple(names)
-    f = "{:.4g}".format
-    out = []
-    for c in range(k):
-        if c == 0:
-            rng = f"≤{f(breaks[0])}"
-        elif c == k - 1:
-            rng = f">{f(breaks[-1])}"
-        else:
-            rng = f"{f(breaks[c - 1])}–{f(breaks[c])}"
-        out.append(f"{names[c]} ({rng})")
-    return tuple(out)
+    from ..maps._numbers import range_labels  # plain notation: ≤65,570, never ≤6.557e+04
+
+    return tuple(f"{name} ({rng})" for name, rng in zip(names, range_labels(breaks)))
 
 
 def _discrete_classes(values: np.ndarray, labels: Sequence[str] | None) -> tuple[np.ndarray, tuple[str, ...], int]:

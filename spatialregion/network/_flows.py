@@ -112,7 +112,11 @@ def flow_line_frame(
     return gpd.GeoDataFrame(e, geometry=lines, crs=GEOGRAPHIC)
 
 
-def link_style(k: int) -> Style:
+#: above this many links the flow map shows each unit's strongest link by default
+MAX_DRAWN_LINKS = 100
+
+
+def link_style(k: int, title: str = "联系强度 Link strength") -> Style:
     """Links: colour and width by tier (tier 1 = strongest = widest)."""
     from .. import export
 
@@ -121,10 +125,46 @@ def link_style(k: int) -> Style:
         "tier",
         tiers,
         values=list(range(1, k + 1)),
-        title="联系强度 Link strength",
+        title=title,
         geometry="line",
         sizes=list(np.linspace(2.0, 0.3, k)) if k > 1 else [1.0],
     )
+
+
+def strongest_links(lines: gpd.GeoDataFrame, top: int | str | None) -> tuple[gpd.GeoDataFrame, str]:
+    """The links a flow map draws and the note for its legend title.
+
+    Parameters
+    ----------
+    lines : GeoDataFrame
+        :meth:`LinkageNetwork.flow_lines` (strongest first, with ``source``/``target``).
+    top : None, int or "all"
+        None: every link when there are at most :data:`MAX_DRAWN_LINKS`, else each unit's
+        strongest outgoing link (首位联系, Nystuen & Dacey 1961's dominant flow); an int: the ``top`` strongest links; ``"all"``: every link.
+
+    Returns
+    -------
+    (GeoDataFrame, str)
+        The links kept (strongest first) and the legend note, e.g.
+        ``"每单元最强联系\\nstrongest link per unit\\n(370 of 11,415 links)"``.
+    """
+    m = len(lines)
+    if isinstance(top, str):
+        if top != "all":
+            raise InputError(f"top={top!r} is not supported; use None (default), an integer or 'all'")
+        return lines, f"全部联系 all links\n({m:,})"
+    if top is not None:
+        if not isinstance(top, (int, np.integer)) or top < 1:
+            raise InputError(f"top must be a positive integer, None or 'all', got {top!r}")
+        kept = lines.head(int(top))
+        return kept, f"最强 {len(kept):,} 条 strongest {len(kept):,}\n(of {m:,} links)"
+    if m <= MAX_DRAWN_LINKS:
+        return lines, f"全部联系 all links\n({m:,})"
+    order = lines["strength"].to_numpy().argsort(kind="stable")[::-1]
+    ranked = lines.iloc[order]
+    keep = ~ranked["source"].duplicated().to_numpy()  # strongest link leaving each unit
+    kept = ranked[keep].sort_values("strength", ascending=False, kind="stable")
+    return kept, f"每单元最强联系\nstrongest link per unit\n({len(kept):,} of {m:,} links)"
 
 
 def draw_flow_map(
@@ -148,10 +188,9 @@ def draw_flow_map(
     from .. import maps
 
     lines = net.flow_lines(curved=curved, k=k, tiers=tiers)
-    if top is not None:
-        lines = lines.head(int(top))
     if lines.empty:
         raise InputError("the network has no links to map; lower the threshold")
+    lines, note = strongest_links(lines, top)
     nodes = net.to_frame()
     if isinstance(node_size, str):
         if node_size not in nodes.columns:
@@ -164,7 +203,8 @@ def draw_flow_map(
     base = None
     if net.geometry is not None:
         base = gpd.GeoDataFrame(geometry=net.geometry.to_numpy(), crs=net.geometry.crs)
-    ax = maps.plot_style(lines, link_style(k), ax=ax, title=title, base=base, **kwargs)
+    style = link_style(k, title=f"联系强度 Link strength\n{note}")
+    ax = maps.plot_style(lines, style, ax=ax, title=title, base=base, **kwargs)
     map_crs = maps.map_crs(lines)  # the CRS plot_style drew in
     proj = nodes.to_crs(map_crs)
     span = np.ptp(size) or 1.0
@@ -175,19 +215,25 @@ def draw_flow_map(
     ax.scatter(proj.geometry.x, proj.geometry.y, s=sizes, c=[colors[c] for c in cls],
                edgecolor="#232323", linewidth=0.4, zorder=20)
     n_lab = len(proj) if (labels is True and len(proj) <= 40) else (15 if labels is True else int(labels))
-    for p in np.argsort(-size, kind="stable")[:n_lab]:
-        ax.annotate(str(proj["name"].iloc[p]), (proj.geometry.x.iloc[p], proj.geometry.y.iloc[p]),
-                    xytext=(3, 3), textcoords="offset points", fontsize=7, color="#111111", zorder=21)
+    if n_lab:
+        # the n_lab largest nodes, largest first, beside their marker; colliding labels are left out
+        pick = np.argsort(-size, kind="stable")[:n_lab]
+        xy = np.column_stack([proj.geometry.x.to_numpy()[pick], proj.geometry.y.to_numpy()[pick]])
+        maps.place_labels(ax, xy, [str(v) for v in proj["name"].to_numpy()[pick]], priority=size[pick],
+                          fontsize=7, zorder=21, offset_pt=(0.0, 7.0), gid="node_label")
     if node_legend:
+        from matplotlib.legend import Legend
         from matplotlib.lines import Line2D
 
-        first = ax.get_legend()
         handles = [Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=lab.color,
                           markeredgecolor="#232323", label=f"{lab.zh} {lab.en}") for lab in CORE_PERIPHERY]
-        ax.legend(handles=handles, loc=node_legend_loc, fontsize=8, frameon=False,
-                  title="核心–边缘 Core–periphery", title_fontsize=8)
-        if first is not None:
-            ax.add_artist(first)
+        leg = Legend(ax, handles, [h.get_label() for h in handles], loc="upper right", fontsize=8,
+                     title="核心–边缘 Core–periphery", title_fontsize=8, frameon=True, fancybox=False,
+                     framealpha=0.85, facecolor="white", edgecolor="#bdbdbd")
+        leg.get_frame().set_linewidth(0.5)
+        leg.set_zorder(20)
+        ax.add_artist(leg)
+        maps.place_legend(ax, leg, node_legend_loc)
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     return ax

@@ -477,7 +477,7 @@ class LinkageNetwork(Result):
         self,
         ax: Axes | None = None,
         *,
-        top: int | None = None,
+        top: int | str | None = None,
         curved: bool = True,
         k: int = 4,
         tiers: Any = "jenks",
@@ -485,7 +485,7 @@ class LinkageNetwork(Result):
         labels: bool | int = True,
         title: str | None = None,
         node_legend: bool = True,
-        node_legend_loc: str = "upper right",
+        node_legend_loc: str = "auto",
         **kwargs: Any,
     ) -> Axes:
         """Flow map (:func:`spatialregion.maps.plot_style`): units in grey, links coloured
@@ -494,8 +494,12 @@ class LinkageNetwork(Result):
         ``"total_strength"``, or values in node order), CJK name labels (every node when
         ``labels=True`` and n ≤ 40, else the ``labels`` (default 15) largest nodes).
 
-        ``node_legend`` adds the core–periphery colour key at ``node_legend_loc``.
-        ``top`` keeps only the ``top`` strongest links; ``k`` and ``tiers`` as in
+        ``node_legend`` adds the core–periphery colour key at ``node_legend_loc`` (``"auto"``:
+        where it covers no units, as :func:`spatialregion.maps.plot_style`'s legend).
+        ``top``: None draws every link up to 100 links, else each unit's strongest outgoing
+        link (首位联系); an int the ``top`` strongest; ``"all"`` every link — the legend title
+        says which (the GeoPackage of :meth:`to_gpkg` always holds the full network).
+        Node labels never overlap (colliding ones are left out); ``k`` and ``tiers`` as in
         :meth:`flow_lines`; ``kwargs`` go to ``plot_style``
         (``inset``, ``north_arrow``, ``scalebar``, ``legend_loc`` ...).
         """
