@@ -34,13 +34,36 @@ def relative_luminance(color: Any) -> float:
 
 
 def contrast_ratio(a: Any, b: Any) -> float:
-    """WCAG contrast ratio (L_light + 0.05) / (L_dark + 0.05) of two colours, 1 … 21."""
+    """WCAG 2 contrast ratio (L_light + 0.05) / (L_dark + 0.05) of two colours.
+
+    Parameters
+    ----------
+    a, b : colour
+        Any matplotlib colour.
+
+    Returns
+    -------
+    float
+        1 (same luminance) … 21 (black on white).
+    """
     la, lb = relative_luminance(a), relative_luminance(b)
     return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
 def text_colors(fill: Any) -> tuple[str, str]:
-    """(text colour, halo colour) for a label on ``fill``: the text of higher contrast."""
+    """Text and halo colours for a label on ``fill``: black or white text, whichever contrasts more.
+
+    Parameters
+    ----------
+    fill : colour or None
+        The fill under the label (None: dark text).
+
+    Returns
+    -------
+    (str, str)
+        Text colour and halo colour: ``("#1a1a1a", "#ffffff")`` on light fills,
+        ``("#ffffff", "#333333")`` on dark ones.
+    """
     if fill is None or contrast_ratio(fill, DARK_TEXT) >= contrast_ratio(fill, LIGHT_TEXT):
         return DARK_TEXT, HALO_LIGHT
     return LIGHT_TEXT, HALO_DARK
@@ -88,6 +111,8 @@ def place_labels(ax: Axes, xy: np.ndarray, texts: Sequence[str], fills: Sequence
         Points.
     offset_pt : (dx, dy), optional
         Preferred offset from the anchor in points (e.g. beside a node marker); default centred.
+    zorder : float
+        Drawing order of the labels.
     gid : str
         gid of the Text artists.
 

@@ -61,7 +61,18 @@ def register(ax: Axes, geoms: Sequence[Any]) -> None:
 
 
 def drawn_polygons(ax: Axes) -> list[Any]:
-    """The polygons registered for ``ax`` (data coordinates)."""
+    """The polygons a map function drew in ``ax`` (the ones furniture must not cover).
+
+    Parameters
+    ----------
+    ax : Axes
+        A map from :func:`spatialregion.maps.plot_style`.
+
+    Returns
+    -------
+    list of shapely geometries
+        In the data coordinates of ``ax``.
+    """
     return list(_state(ax).geoms)
 
 
@@ -307,7 +318,25 @@ def legend_outside(leg: Any, ax: Axes) -> Callable[[], None]:
 
 
 def place_legend(ax: Axes, leg: Any, loc: str = "auto", candidates: Sequence[str] = LEGEND_LOCS) -> str:
-    """Place a legend at ``loc`` (a matplotlib location) or, with ``"auto"``, by :func:`place`."""
+    """Place a legend (e.g. a second one added to a map) where it covers the fewest drawn units.
+
+    Parameters
+    ----------
+    ax : Axes
+        A map from :func:`spatialregion.maps.plot_style`.
+    leg : Legend
+        The legend to move.
+    loc : str, default "auto"
+        A matplotlib location, or ``"auto"``: the candidate whose box overlaps the drawn polygons
+        least without covering furniture placed earlier; outside the axes when none is free.
+    candidates : sequence of str
+        Locations tried with ``"auto"``, in order of preference.
+
+    Returns
+    -------
+    str
+        The location used (``"outside"`` when moved out of the axes).
+    """
     if loc != "auto":
         legend_loc_setter(leg)(loc)
         reserve(ax, leg.get_window_extent(ax.figure.canvas.get_renderer()))
