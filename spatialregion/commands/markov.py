@@ -8,7 +8,19 @@ from typing import Annotated
 
 import typer
 
-from ._common import DemoContext, ensure_out, read_units
+from ._common import (
+    DemoContext,
+    DropMissingOpt,
+    EncodingOpt,
+    KeyOpt,
+    MergeOpt,
+    TableOpt,
+    WeightsOpt,
+    build_weights,
+    ensure_out,
+    load_input,
+    read_units,
+)
 
 __all__ = ["demo", "register", "write_markov_outputs"]
 
@@ -44,17 +56,24 @@ def register(app: typer.Typer) -> None:
         columns: Annotated[str, typer.Option("--columns", "-c", help="period columns in time order, comma-separated, e.g. ai2011,ai2015,ai2019,ai2022")],
         k: Annotated[int, typer.Option("--k", help="number of classes (pooled quantiles)")] = 5,
         m: Annotated[int | None, typer.Option("--m", help="number of spatial-lag classes (default k)")] = None,
-        weights: Annotated[str, typer.Option("--weights", help="weights method for spatialregion.weights.build")] = "queen",
+        weights: WeightsOpt = "queen",
         per_period: Annotated[bool, typer.Option("--per-period", help="quantiles of each period instead of the pooled panel")] = False,
         lag_breaks: Annotated[str, typer.Option("--lag-breaks", help="'quantiles' (the lag's own) or 'same' (the classes of the values)")] = "quantiles",
         layer: Annotated[str | None, typer.Option("--layer", help="layer of a multi-layer file")] = None,
+        table: TableOpt = None,
+        key: KeyOpt = None,
+        encoding: EncodingOpt = None,
+        drop_missing: DropMissingOpt = False,
+        merge: MergeOpt = "raise",
         out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("markov-out"),
     ) -> None:
         """Classic and spatial Markov chains of a panel: tables (CSV), heat maps (PNG), per-unit classes (CSV, GeoPackage)."""
         from .. import markov
 
-        gdf = read_units(units, layer=layer)
-        res = markov.spatial_markov(gdf, _split(columns), weights=weights, k=k, m=m, fixed=not per_period, lag_breaks=lag_breaks)
+        cols = _split(columns)
+        gdf = load_input(units, layer=layer, table=table, key=key, encoding=encoding, drop_missing=drop_missing,
+                         merge=merge, columns=cols)
+        res = markov.spatial_markov(gdf, cols, weights=build_weights(gdf, weights), k=k, m=m, fixed=not per_period, lag_breaks=lag_breaks)
         typer.echo(str(res.summary()))
         for p in write_markov_outputs(res, out):
             typer.echo(f"wrote {p}")
