@@ -48,7 +48,7 @@ INPUT_ROUNDING = {"gini": 1e-3, "percent": 0.1}
 
 def our_table() -> pd.DataFrame:
     """Our decomposition, one row per year, flat columns named as in PRINTED_TABLE5."""
-    res = dagum_gini(datasets.ai_index(), "region", column=YEARS, order=ORDER)
+    res = dagum_gini(datasets.ai_index(), YEARS, groups="region", order=ORDER)
     frame = res.to_frame()
     frame.columns = [c[1].split(" ")[0] for c in frame.columns]  # "G", "东部", ..., "within"
     return frame
@@ -70,7 +70,7 @@ def compare(ours: pd.DataFrame, printed: dict[str, dict[str, str | float]]) -> p
 
 
 def main(out: Path | None = None) -> pd.DataFrame:
-    res = dagum_gini(datasets.ai_index(), "region", column=YEARS, order=ORDER)
+    res = dagum_gini(datasets.ai_index(), YEARS, groups="region", order=ORDER)
     print(res.summary())
     for year in YEARS:
         r = res[year]

@@ -25,6 +25,13 @@ Kernel density
 * FWHM and main peak of a two-point sample against root finding on the analytic mixture;
 * two separated clusters give two peaks near their centres; min_peak_fraction filters;
 * plots (overlaid, 3-D, ridge, panel lines, bars) draw the expected artists.
+Calling convention and contract (issue 12)
+* dagum_gini/theil/kernel_density(data, columns, *, groups=...): a str where the list of
+  periods belongs raises with a hint (``theil(df, "ai2022")``), groups keyword-only,
+  missing columns/groups, gini(data, column); long tables need a unit's group constant;
+  one period (a list of one) gives the single-period result;
+* every result is a TableResult: to_frame, summary, plot, to_gpkg raises, ==; Theil shares
+  sum to 1 and weight the within part; the KDE's tidy density table integrates to 1.
 """
 
 from __future__ import annotations
@@ -95,7 +102,7 @@ def _between(res: DagumResult, a, b) -> float:
 # ---------------------------------------------------------------------------
 def test_dagum_hand_case_no_transvariation():
     # A = [1, 2], B = [3, 6]: sum |y_i - y_r| over ordered pairs = 32, n = 4, mu = 3
-    r = dagum_gini([1.0, 2.0, 3.0, 6.0], ["A", "A", "B", "B"])
+    r = dagum_gini([1.0, 2.0, 3.0, 6.0], groups=["A", "A", "B", "B"])
     assert r.total == pytest.approx(32 / 96, rel=1e-14)
     assert list(r.within.index) == ["B", "A"]  # descending mean
     assert r.within["A"] == pytest.approx(1 / 6) and r.within["B"] == pytest.approx(1 / 6)
@@ -112,7 +119,7 @@ def test_dagum_hand_case_no_transvariation():
 
 def test_dagum_hand_case_with_transvariation():
     # A = [1, 4] (mean 2.5), B = [2, 5] (mean 3.5); B - A over pairs: 1, -2, 4, 1
-    r = dagum_gini(np.array([1.0, 4.0, 2.0, 5.0]), np.array(["A", "A", "B", "B"]))
+    r = dagum_gini(np.array([1.0, 4.0, 2.0, 5.0]), groups=np.array(["A", "A", "B", "B"]))
     assert r.pairs.loc[("B", "A"), "d"] == pytest.approx(1.5)
     assert r.pairs.loc[("B", "A"), "p"] == pytest.approx(0.5)
     assert r.pairs.loc[("B", "A"), "D"] == pytest.approx(0.5)
@@ -131,7 +138,7 @@ def test_dagum_matches_brute_force(seed):
     n = 120
     y = rng.lognormal(1.0, 0.8, n)
     g = rng.choice(np.array(["east", "central", "west", "ne"]), n)
-    r = dagum_gini(y, g)
+    r = dagum_gini(y, groups=g)
     ref = brute_dagum(y, g)
     assert r.total == pytest.approx(ref["G"], rel=1e-10)
     for lab, v in ref["Gjj"].items():
@@ -165,20 +172,20 @@ def test_dagum_properties(values, data):
         return
     k = data.draw(st.integers(1, 4))
     g = np.array(data.draw(st.lists(st.integers(0, k - 1), min_size=y.size, max_size=y.size)))
-    r = dagum_gini(y, g)
+    r = dagum_gini(y, groups=g)
     assert r.components.sum() == pytest.approx(r.total, rel=1e-9, abs=1e-12)
     assert r.contributions.sum() == pytest.approx(100.0, rel=1e-9)
     assert r.total == pytest.approx(inequality.gini.Gini(y).g, rel=1e-9, abs=1e-12)
     assert ((r.pairs["D"] >= -1e-12) & (r.pairs["D"] <= 1 + 1e-12)).all()
     # scale invariance
     c = data.draw(st.floats(1e-3, 1e3))
-    r2 = dagum_gini(y * c, g)
+    r2 = dagum_gini(y * c, groups=g)
     assert r2.total == pytest.approx(r.total, rel=1e-8, abs=1e-12)
     np.testing.assert_allclose(r2.components.to_numpy(), r.components.to_numpy(), rtol=1e-8, atol=1e-12)
     # relabelling groups and permuting rows change nothing
     perm = np.random.default_rng(0).permutation(y.size)
     relabel = np.array([f"g{v}" for v in g])
-    r3 = dagum_gini(y[perm], relabel[perm])
+    r3 = dagum_gini(y[perm], groups=relabel[perm])
     assert r3.total == pytest.approx(r.total, rel=1e-9, abs=1e-12)
     for lab in set(g):
         a, b = r3.within[f"g{lab}"], r.within[lab]
@@ -190,7 +197,7 @@ def test_dagum_large_sample_precision(rng):
     # 200k values: O(n log n) kernel against the peer's sorted formula
     y = rng.lognormal(3, 1, 200_000)
     g = rng.integers(0, 3, y.size)
-    r = dagum_gini(y, g)
+    r = dagum_gini(y, groups=g)
     assert r.total == pytest.approx(inequality.gini.Gini(y).g, rel=1e-10)
     assert r.components.sum() == pytest.approx(r.total, rel=1e-10)
 
@@ -200,16 +207,16 @@ def test_dagum_large_sample_precision(rng):
 # ---------------------------------------------------------------------------
 def test_panel_forms_agree():
     df = datasets.ai_index()
-    wide = dagum_gini(df, "region", column=YEARS)
-    arr = dagum_gini(df[YEARS].to_numpy(), df["region"].to_numpy())
+    wide = dagum_gini(df, YEARS, groups="region")
+    arr = dagum_gini(df[YEARS].to_numpy(), groups=df["region"].to_numpy())
     long = df.melt(id_vars=["province", "region"], value_vars=YEARS, var_name="year", value_name="ai")
-    lng = dagum_gini(long, "region", column="ai", period="year")
+    lng = dagum_gini(long.sample(frac=1, random_state=4), groups="region", id_column="province", period_column="year", value_column="ai")
     assert isinstance(wide, InequalityPanel) and len(wide) == 4
     np.testing.assert_allclose(wide.total.to_numpy(), arr.total.to_numpy(), rtol=1e-14)
     np.testing.assert_allclose(wide.total.to_numpy(), lng.total.to_numpy(), rtol=1e-14)
     np.testing.assert_allclose(wide.contributions.to_numpy(), lng.contributions.to_numpy(), rtol=1e-12)
     assert list(lng.periods) == YEARS
-    one = dagum_gini(df, "region", column="ai2022")
+    one = dagum_gini(df, ["ai2022"], groups="region")  # one period: a list of one
     assert wide["ai2022"].total == one.total
     with pytest.raises(KeyError, match="periods"):
         wide["ai1999"]
@@ -218,7 +225,7 @@ def test_panel_forms_agree():
 def test_ai_index_consistency_and_peer():
     """Table 5 printed values are not in the repository: check consistency and the peer Gini."""
     df = datasets.ai_index()
-    res = dagum_gini(df, "region", column=YEARS, order=["东部", "中部", "西部"])
+    res = dagum_gini(df, YEARS, groups="region", order=["东部", "中部", "西部"])
     table = res.to_frame()
     assert list(table.columns.get_level_values(1)[:7]) == ["G", "东部", "中部", "西部", "东部-中部", "东部-西部", "中部-西部"]
     for year in YEARS:
@@ -233,7 +240,7 @@ def test_ai_index_consistency_and_peer():
     assert res.within.columns.tolist() == ["东部", "中部", "西部"]
     assert res.between.shape == (4, 3)
     # display order does not change numbers
-    res2 = dagum_gini(df, "region", column=YEARS)
+    res2 = dagum_gini(df, YEARS, groups="region")
     np.testing.assert_allclose(res2.contributions.to_numpy(), res.contributions.to_numpy(), rtol=1e-14)
     text = str(res.summary())
     assert "超变密度" in text and "ai2022" in text
@@ -242,46 +249,46 @@ def test_ai_index_consistency_and_peer():
 
 def test_single_member_group_and_single_group():
     y = np.array([1.0, 2.0, 3.0, 10.0])
-    r = dagum_gini(y, ["a", "a", "a", "b"])
+    r = dagum_gini(y, groups=["a", "a", "a", "b"])
     assert r.within["b"] == 0.0
     assert any("one member" in n for n in r.summary().notes)
     assert r.components.sum() == pytest.approx(r.total)
-    one = dagum_gini(y, ["x"] * 4)
+    one = dagum_gini(y, groups=["x"] * 4)
     assert one.components["G_w"] == pytest.approx(one.total) and one.between.empty
 
 
 def test_dagum_bad_input():
     with pytest.raises(InputError, match="negative"):
-        dagum_gini([1.0, -2.0, 3.0], ["a", "b", "b"])
+        dagum_gini([1.0, -2.0, 3.0], groups=["a", "b", "b"])
     with pytest.raises(InputError, match="all values are zero"):
-        dagum_gini([0.0, 0.0, 0.0], ["a", "b", "b"])
+        dagum_gini([0.0, 0.0, 0.0], groups=["a", "b", "b"])
     with pytest.raises(ConstantError):
-        dagum_gini([2.0, 2.0, 2.0], ["a", "b", "b"])
+        dagum_gini([2.0, 2.0, 2.0], groups=["a", "b", "b"])
     with pytest.raises(MissingValueError):
-        dagum_gini([1.0, np.nan, 3.0], ["a", "b", "b"])
+        dagum_gini([1.0, np.nan, 3.0], groups=["a", "b", "b"])
     with pytest.raises(MissingValueError, match="groups"):
-        dagum_gini([1.0, 2.0, 3.0], ["a", None, "b"])
+        dagum_gini([1.0, 2.0, 3.0], groups=["a", None, "b"])
     with pytest.raises(InputError, match="3 rows"):
-        dagum_gini([1.0, 2.0, 3.0], ["a", "b"])
+        dagum_gini([1.0, 2.0, 3.0], groups=["a", "b"])
     with pytest.raises(InputError, match="groups="):
-        dagum_gini([1.0, 2.0, 3.0], None)
+        dagum_gini([1.0, 2.0, 3.0], groups=None)
     df = datasets.ai_index()
     with pytest.raises(InputError, match="regionx"):
-        dagum_gini(df, "regionx", column="ai2011")
+        dagum_gini(df, ["ai2011"], groups="regionx")
     with pytest.raises(InputError, match="not in the data"):
-        dagum_gini(df, "region", column="ai1999")
+        dagum_gini(df, ["ai1999"], groups="region")
     with pytest.raises(InputError, match="lacks the groups"):
-        dagum_gini(df, "region", column="ai2011", order=["东部", "中部"])
+        dagum_gini(df, ["ai2011"], groups="region", order=["东部", "中部"])
     with pytest.raises(InputError, match="negative.*北京"):
-        dagum_gini(df.set_index("province").assign(ai2011=lambda d: d.ai2011.where(d.index != "北京", -1.0)), "region", column="ai2011")
+        dagum_gini(df.set_index("province").assign(ai2011=lambda d: d.ai2011.where(d.index != "北京", -1.0)), ["ai2011"], groups="region")
 
 
 def test_inputs_not_mutated():
     df = datasets.ai_index()
     before = df.copy()
-    dagum_gini(df, "region", column=YEARS)
-    theil(df, "region", column=YEARS)
-    kernel_density(df, column=YEARS)
+    dagum_gini(df, YEARS, groups="region")
+    theil(df, YEARS, groups="region")
+    kernel_density(df, YEARS)
     pd.testing.assert_frame_equal(df, before)
 
 
@@ -292,7 +299,7 @@ def test_theil_t_matches_inequality_package():
     df = datasets.ai_index()
     y = df[YEARS].to_numpy()
     peer = inequality.theil.TheilD(y, df["region"].to_numpy())
-    res = theil(df, "region", column=YEARS)
+    res = theil(df, YEARS, groups="region")
     np.testing.assert_allclose(res.total.to_numpy(), peer.T, rtol=1e-10)
     np.testing.assert_allclose(res.between.to_numpy(), peer.bg, rtol=1e-10)
     np.testing.assert_allclose(res._stack("within").to_numpy(), peer.wg, rtol=1e-10)
@@ -302,7 +309,7 @@ def test_theil_t_matches_inequality_package():
 def test_theil_l_direct_formula(rng):
     y = rng.lognormal(0, 1, 300)
     g = rng.integers(0, 4, 300)
-    r = theil(y, g, measure="L")
+    r = theil(y, groups=g, measure="L")
     assert r.total == pytest.approx(np.mean(np.log(y.mean() / y)), rel=1e-12)
     between = sum((g == k).mean() * np.log(y.mean() / y[g == k].mean()) for k in range(4))
     within = sum((g == k).mean() * np.mean(np.log(y[g == k].mean() / y[g == k])) for k in range(4))
@@ -319,9 +326,9 @@ def test_theil_additive(values, data):
         return
     g = np.array(data.draw(st.lists(st.integers(0, 2), min_size=y.size, max_size=y.size)))
     for m in ("T", "L"):
-        r = theil(y, g, measure=m)
+        r = theil(y, groups=g, measure=m)
         assert r.within + r.between == pytest.approx(r.total, rel=1e-9, abs=1e-12)
-        assert (r.weights * r.by_group).sum() == pytest.approx(r.within, rel=1e-9, abs=1e-12)
+        assert (r.shares * r.by_group).sum() == pytest.approx(r.within, rel=1e-9, abs=1e-12)
     assert theil(y).between == pytest.approx(0.0, abs=1e-12)
 
 
@@ -390,7 +397,7 @@ def test_kde_two_peaks(rng):
 
 def test_kde_panel_and_bad_input():
     df = datasets.ai_index()
-    k = kernel_density(df, column=YEARS)
+    k = kernel_density(df, YEARS)
     assert list(k.table.index) == YEARS and k.density.shape == (512, 4)
     assert (k.table["main_peak"].diff().dropna() > 0).all()  # the distribution moves right over time
     with pytest.raises(ConstantError):
@@ -403,14 +410,14 @@ def test_kde_panel_and_bad_input():
 
 def test_plots():
     df = datasets.ai_index()
-    k = kernel_density(df, column=YEARS)
+    k = kernel_density(df, YEARS)
     ax = k.plot()
     assert len(ax.lines) == 4
     ax3 = k.plot_3d()
     assert ax3.name == "3d"
     axr = k.plot_ridge()
     assert len(axr.collections) == 4
-    panel = dagum_gini(df, "region", column=YEARS, order=["东部", "中部", "西部"])
+    panel = dagum_gini(df, YEARS, groups="region", order=["东部", "中部", "西部"])
     axp = panel.plot()
     assert len(axp.lines) == 1 + 3 + 3
     axb = panel["ai2022"].plot()
@@ -419,7 +426,7 @@ def test_plots():
 
 
 def test_plot_3d_kinds():
-    k = kernel_density(datasets.ai_index(), column=YEARS)
+    k = kernel_density(datasets.ai_index(), YEARS)
     assert len(k.plot_3d(kind="waterfall").collections) == 1
     assert len(k.plot_3d(kind="surface").collections) == 1
     with pytest.raises(InputError, match="kind"):
@@ -443,7 +450,7 @@ def test_cli_and_demo(tmp_path):
     )
     assert res.exit_code == 0, res.output
     table = pd.read_csv(tmp_path / "cli" / "dagum_gini.csv", encoding="utf-8-sig", index_col=0)
-    ref = dagum_gini(datasets.ai_index(), "region", column=YEARS)
+    ref = dagum_gini(datasets.ai_index(), YEARS, groups="region")
     np.testing.assert_allclose(table["Total 总体 | G"].to_numpy(), ref.total.to_numpy(), rtol=1e-12)
     assert "超变密度" in res.output
     ctx = DemoContext(out=tmp_path / "demo", provinces=datasets.ai_index(), weights=None, echo=lambda s: None)
@@ -487,3 +494,60 @@ def test_paper_table5():
         pytest.skip("Table 5 of the AI-index paper is not in the repository (paste it into examples/dagum_ai_index.py)")
     cmp = ex.compare(ex.our_table(), ex.PRINTED_TABLE5)
     assert cmp["agrees"].all(), cmp[~cmp["agrees"]]
+
+
+# ---------------------------------------------------------------------------
+# the public calling convention (issue 12) and the table-result contract
+# ---------------------------------------------------------------------------
+def test_calling_convention_and_wrong_calls(tmp_path):
+    df = datasets.ai_index()
+    with pytest.raises(InputError, match=r"list of column names.*columns=\['ai2022'"):
+        theil(df, "ai2022")  # once read as the groups; now a str where a list of periods belongs
+    with pytest.raises(InputError, match="list of column names"):
+        dagum_gini(df, "ai2022", groups="region")
+    with pytest.raises(TypeError):
+        dagum_gini(df, YEARS, "region")  # groups is keyword-only
+    with pytest.raises(InputError, match="groups="):
+        dagum_gini(df, YEARS)
+    with pytest.raises(InputError, match="columns="):
+        kernel_density(df)
+    with pytest.raises(InputError, match="column must be a column name"):
+        gini(df)
+    assert gini(df, "ai2022") == pytest.approx(inequality.gini.Gini(df["ai2022"].to_numpy()).g, rel=1e-12)
+    with pytest.raises(InputError, match="one column name"):
+        gini(df, YEARS)
+    long = df.melt(id_vars=["province", "region"], value_vars=YEARS, var_name="year", value_name="ai")
+    long.loc[long.index[0], "region"] = "西部" if long.loc[long.index[0], "region"] != "西部" else "东部"
+    with pytest.raises(InputError, match="changes over time"):
+        dagum_gini(long, groups="region", id_column="province", period_column="year", value_column="ai")
+    # one period (a list of one) gives the single-period result; several give the panel
+    assert isinstance(theil(df, ["ai2022"], groups="region"), type(theil(df["ai2022"], groups=df["region"])))
+    assert isinstance(theil(df, YEARS, groups="region"), InequalityPanel)
+
+
+def test_table_results_contract(tmp_path):
+    from spatialregion.results import TableResult
+
+    df = datasets.ai_index()
+    results = [
+        dagum_gini(df, ["ai2022"], groups="region"),
+        dagum_gini(df, YEARS, groups="region"),
+        theil(df, ["ai2022"], groups="region"),
+        theil(df, YEARS, groups="region", measure="L"),
+        kernel_density(df, YEARS),
+    ]
+    for r in results:
+        assert isinstance(r, TableResult)
+        assert len(r.to_frame()) >= 1 and str(r.summary())
+        assert r.plot() is not None
+        with pytest.raises(InputError, match="table"):
+            r.to_gpkg(tmp_path / "x.gpkg")
+        assert r == r
+    plt.close("all")
+    th = results[2]
+    assert th.shares.sum() == pytest.approx(1.0)  # income shares s_g of Theil T
+    assert (th.shares * th.by_group).sum() == pytest.approx(th.within, rel=1e-12)
+    tidy = results[4].density_frame()
+    assert list(tidy.columns) == ["period", "x", "density"] and len(tidy) == 4 * 512
+    dens = tidy[tidy.period == "ai2022"]["density"].to_numpy()
+    assert np.trapezoid(dens, results[4].grid) == pytest.approx(1.0, abs=1e-3)

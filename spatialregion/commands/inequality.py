@@ -53,14 +53,13 @@ def run(
 
     out = ensure_out(out)
     written: list[Path] = []
-    column: Any = columns if len(columns) > 1 else columns[0]
-    dagum = dagum_gini(data, groups, column=column, order=order)
+    dagum = dagum_gini(data, columns, groups=groups, order=order)
     echo("\n" + str(dagum.summary()))
     written.append(export.to_csv(_flat(dagum.to_frame()), out / "dagum_gini.csv"))
-    th = theil(data, groups, column=column, order=order)
+    th = theil(data, columns, groups=groups, order=order)
     echo("\n" + str(th.summary()))
     written.append(export.to_csv(_flat(th.to_frame()), out / "theil_T.csv"))
-    kde = kernel_density(data, column=columns)
+    kde = kernel_density(data, columns)
     echo("\n" + str(kde.summary()))
     written.append(export.to_csv(kde.table, out / "kernel_density.csv"))
     if figures:
@@ -98,10 +97,10 @@ def demo(ctx: DemoContext) -> None:
     from ..inequality import dagum_gini, kernel_density
 
     prov = ctx.provinces
-    res = dagum_gini(prov, "region", column=AI_YEARS, order=REGION_ORDER)
+    res = dagum_gini(prov, AI_YEARS, groups="region", order=REGION_ORDER)
     ctx.echo("\nDagum Gini decomposition of the AI index by region (东部/中部/西部)\n" + str(res.summary()))
     ctx.wrote(export.to_csv(_flat(res.to_frame()), ctx.out / "dagum_gini_ai_index.csv"))
-    kde = kernel_density(prov, column=AI_YEARS)
+    kde = kernel_density(prov, AI_YEARS)
     ctx.echo("\n" + str(kde.summary()))
     ctx.wrote(export.to_csv(kde.table, ctx.out / "kernel_density_ai_index.csv"))
     ax = kde.plot()

@@ -1,8 +1,9 @@
-"""Input handling shared by the inequality analyses: periods, groups, checks.
+"""Input handling shared by the inequality analyses: periods (via the one panel reader), groups, checks.
 
 ``_periods`` turns every accepted input (array, Series, 2-D array, wide or long
-DataFrame) into a list of :class:`_Period` (values, groups, row index); the
-checks raise the package's errors naming the offending rows.
+DataFrame) into a list of :class:`_Period` (values, groups, row index), reading
+panels with :func:`spatialregion._panel.read_panel`; the checks raise the
+package's errors naming the offending rows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validation import column_values, describe_rows, finite_array
+from .._panel import read_panel
+from .._validation import column_values, describe_rows
 from ..errors import ConstantError, InputError, MissingValueError
 
 
@@ -30,12 +32,15 @@ class _Period:
 
 
 def _group_array(data: Any, groups: Any, n: int, index: pd.Index) -> np.ndarray:
+    """One group label per row: a column of ``data`` or an array / Series (aligned by index to a table)."""
     if isinstance(groups, str) and isinstance(data, pd.DataFrame):
         if groups not in data.columns:
             raise InputError(f"groups column {groups!r} not in the data; available: {list(data.columns)[:20]}")
         g = data[groups]
         name = f"groups column {groups!r}"
     else:
+        if isinstance(groups, str):
+            raise InputError(f"groups={groups!r} names a column, but the data is not a table; pass one group label per row")
         g = groups.reindex(index) if isinstance(groups, pd.Series) and isinstance(data, pd.DataFrame | pd.Series) else groups
         name = "groups"
     g = pd.Series(np.asarray(g, dtype=object)) if not isinstance(g, pd.Series) else g
@@ -49,53 +54,64 @@ def _group_array(data: Any, groups: Any, n: int, index: pd.Index) -> np.ndarray:
     return g.to_numpy(dtype=object)
 
 
-def _periods(data: Any, column: Any = None, groups: Any = None, period: str | None = None) -> tuple[list[_Period], bool]:
-    """Split the accepted inputs into periods.  Returns ``(periods, is_panel)``."""
-    if period is not None:
-        if not isinstance(data, pd.DataFrame):
-            raise InputError("period= names a column of a long DataFrame; pass a DataFrame with that column")
-        if period not in data.columns:
-            raise InputError(f"period column {period!r} not in the data; available: {list(data.columns)[:20]}")
-        if not isinstance(column, str):
-            raise InputError("with period= (long panel) pass column=<name of the value column>")
-        per = data[period]
-        if per.isna().any():
-            raise MissingValueError(f"period column {period!r} is missing for {describe_rows(data.index[per.isna()])}")
-        out = []
-        for label in sorted(per.unique()):
-            sub = data.loc[(per == label).to_numpy()]
-            vals, idx = column_values(sub, column)
-            g = None if groups is None else _group_array(sub, groups if isinstance(groups, str) else _sub_groups(groups, data, per == label), len(vals), idx)
-            out.append(_Period(label, vals, g, idx))
-        return out, True
+def _long_groups(data: pd.DataFrame, groups: Any, id_column: str, index: pd.Index) -> np.ndarray:
+    """Groups of a long table: a column constant within each unit, one label per unit of ``index``."""
+    if not isinstance(groups, str):
+        raise InputError("with a long table, groups= must name a column (one group per unit, repeated on its rows)")
+    if groups not in data.columns:
+        raise InputError(f"groups column {groups!r} not in the data; available: {list(data.columns)[:20]}")
+    varying = data.groupby(id_column, sort=False)[groups].nunique(dropna=False)
+    if (varying > 1).any():
+        raise InputError(f"groups column {groups!r} changes over time for units {varying.index[varying > 1].tolist()[:8]}; a unit belongs to one group")
+    per_unit = data.drop_duplicates(id_column).set_index(id_column)[groups].reindex(index)
+    return _group_array(None, per_unit.to_numpy(), len(index), index)
 
-    if isinstance(data, pd.DataFrame) and column is not None and not isinstance(column, str):
-        cols = list(column)
-        vals, idx = column_values(data, cols)
+
+def _periods(
+    data: Any,
+    columns: Any = None,
+    groups: Any = None,
+    *,
+    id_column: str | None = None,
+    period_column: str | None = None,
+    value_column: str | None = None,
+    periods: Sequence[Any] | None = None,
+) -> list[_Period]:
+    """Split the accepted inputs into periods with :func:`spatialregion._panel.read_panel`.
+
+    A 1-D array or Series is one period (labelled ``None``); a wide table gives one
+    period per column of ``columns`` (labelled by the column); a long table one per
+    period label; an (n, T) array one per column (labelled 0 … T-1).
+    """
+    if period_column is not None or value_column is not None:
+        panel = read_panel(
+            data, id_column=id_column, period_column=period_column, value_column=value_column, periods=periods, min_periods=1
+        )
+        g = None if groups is None else _long_groups(data, groups, id_column, panel.index)
+        return [_Period(p, panel.values[:, j], g, panel.index) for j, p in enumerate(panel.periods)]
+    if isinstance(data, pd.DataFrame):
+        if columns is None:
+            raise InputError(
+                "pass columns=[...] naming the value column(s), one per period (a single period is a list of one), "
+                "or id_column=, period_column=, value_column= for a long table"
+            )
+        panel = read_panel(data, columns, id_column=id_column, min_periods=1)
+        g = None if groups is None else _group_array(data, groups, panel.n, panel.index)
+        return [_Period(p, panel.values[:, j], g, panel.index) for j, p in enumerate(panel.periods)]
+    if columns is not None:
+        raise InputError(f"columns= names columns of a table, but the data is a {type(data).__name__}; pass a DataFrame")
+    if isinstance(data, pd.Series):
+        vals, idx = column_values(data)
         g = None if groups is None else _group_array(data, groups, len(idx), idx)
-        return [_Period(c, vals[:, i], g, idx) for i, c in enumerate(cols)], True
-
-    if isinstance(data, pd.DataFrame | pd.Series):
-        vals, idx = column_values(data, column)
-        g = None if groups is None else _group_array(data, groups, len(idx), idx)
-        return [_Period(None, vals, g, idx)], False
-
+        return [_Period(None, vals, g, idx)]
     arr = np.asarray(data)
     if arr.ndim == 2:
-        arr = finite_array(arr, "values", ndim=2)
-        idx = pd.RangeIndex(arr.shape[0])
-        g = None if groups is None else _group_array(None, groups, arr.shape[0], idx)
-        return [_Period(j, arr[:, j], g, idx) for j in range(arr.shape[1])], True
+        panel = read_panel(arr, min_periods=1)
+        g = None if groups is None else _group_array(None, groups, panel.n, panel.index)
+        return [_Period(p, panel.values[:, j], g, panel.index) for j, p in enumerate(panel.periods)]
     vals, idx = column_values(arr)
     g = None if groups is None else _group_array(None, groups, len(vals), idx)
-    return [_Period(None, vals, g, idx)], False
-
-
-def _sub_groups(groups: Any, data: pd.DataFrame, mask: pd.Series) -> Any:
-    g = np.asarray(groups, dtype=object)
-    if len(g) != len(data):
-        raise InputError(f"groups has {len(g)} entries but the long table has {len(data)} rows")
-    return g[mask.to_numpy()]
+    return [_Period(None, vals, g, idx)]
 
 
 def _check_nonnegative(values: np.ndarray, index: pd.Index, what: str, period: Any) -> None:

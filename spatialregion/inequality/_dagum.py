@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validation import check_column
 from ..errors import InputError
-from ..results import Result, Summary, SummaryTable
+from ..results import Summary, SummaryTable, TableResult
 from ._common import (
     _check_nonnegative,
     _codes,
@@ -50,23 +51,31 @@ def _cross_sums(x: np.ndarray, y_sorted: np.ndarray) -> tuple[float, float]:
     return max(above, 0.0), max(below, 0.0)
 
 
-def gini(values: Any, column: str | None = None) -> float:
+def gini(data: Any, column: str | None = None) -> float:
     """Gini coefficient G = Σ_i Σ_r |y_i − y_r| / (2 n² μ) (population form), O(n log n).
 
     Parameters
     ----------
-    values : array-like, Series or DataFrame (with ``column``)
-        Non-negative values, not all zero.
+    data : array-like, Series or DataFrame
+        Non-negative values, not all zero (a DataFrame with ``column``).
+    column : str, optional
+        The value column when ``data`` is a DataFrame.
 
     Returns
     -------
-    float in [0, 1 − 1/n].
+    float
+        G in [0, 1 − 1/n].
 
     References
     ----------
     Dagum (1997), eq. 1; identical to ``inequality.gini.Gini(y).g``.
     """
-    [p], _ = _periods(values, column)
+    if isinstance(data, pd.DataFrame):
+        check_column(column, data)
+        data = data[column]
+    elif column is not None:
+        raise InputError(f"column={column!r} names a column of a DataFrame, but the data is a {type(data).__name__}")
+    [p] = _periods(data)
     _check_nonnegative(p.values, p.index, "the Gini coefficient", None)
     y = p.values
     centred = np.sort(y - y.mean())
@@ -101,7 +110,7 @@ def _dagum_kernel(values: np.ndarray, codes: np.ndarray, k: int) -> dict[str, np
 # Dagum result
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
-class DagumResult(Result):
+class DagumResult(TableResult):
     """Dagum (1997) Gini decomposition of one period.
 
     Attributes
@@ -124,6 +133,7 @@ class DagumResult(Result):
         Per pair: ``gini`` (G_jh), ``d`` (d_jh), ``p`` (p_jh), ``D`` (D_jh), ``net`` and
         ``transvariation`` (the pair's parts of G_nb and G_t).
     period : label or None
+        The period (column name or period label) of the decomposition.
     """
 
     total: float
@@ -136,7 +146,13 @@ class DagumResult(Result):
     period: Any = None
 
     def to_frame(self) -> pd.DataFrame:
-        """The paper row: total, within by group, between by pair, contributions (%)."""
+        """The paper row: total, within by group, between by pair, contributions (%).
+
+        Returns
+        -------
+        DataFrame
+            One row (the period) with two-level columns (part, group or pair).
+        """
         return self._row().to_frame().T.rename(index={0: self.period})
 
     def _row(self, order: Sequence[Any] | None = None, pair_order: Sequence[tuple[Any, Any]] | None = None) -> pd.Series:
@@ -156,6 +172,12 @@ class DagumResult(Result):
         return s
 
     def summary(self) -> Summary:
+        """The paper tables: decomposition row, components, groups and group pairs.
+
+        Returns
+        -------
+        Summary
+        """
         detail = self.pairs.copy()
         detail.index = [_pair_label(a, b) for a, b in detail.index]
         comp = pd.DataFrame({"value": self.components, "percent": self.contributions.to_numpy()})
@@ -171,7 +193,19 @@ class DagumResult(Result):
         )
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Bar chart of the within- and between-group Gini coefficients."""
+        """Bar chart of the within- and between-group Gini coefficients.
+
+        Parameters
+        ----------
+        ax : Axes, optional
+            Axes to draw in.
+        **kwargs
+            Passed to ``ax.bar``.
+
+        Returns
+        -------
+        Axes
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -243,11 +277,14 @@ def _dagum_one(p: _Period, order: Sequence[Any] | None) -> DagumResult:
 
 def dagum_gini(
     data: Any,
-    groups: Any,
+    columns: Sequence[str] | None = None,
     *,
-    column: str | Sequence[str] | None = None,
-    period: str | None = None,
+    groups: Any = None,
     order: Sequence[Any] | None = None,
+    id_column: str | None = None,
+    period_column: str | None = None,
+    value_column: str | None = None,
+    periods: Sequence[Any] | None = None,
 ) -> DagumResult | InequalityPanel:
     """Dagum (1997) Gini coefficient decomposed by groups (regions).
 
@@ -268,32 +305,47 @@ def dagum_gini(
 
     Parameters
     ----------
-    data, column, period
-        Values: array, Series, 2-D array (wide panel), DataFrame with ``column``
-        (a name, or a list of names for a wide panel) or long DataFrame with
-        ``period`` (see the module docstring).  Values must be ≥ 0, not all zero,
-        and not constant within a period.
-    groups : array-like or str
-        Group label of each row (e.g. 东部/中部/西部) or the name of the column holding it.
-        A group with one member is allowed: its G_jj is 0 (noted in the summary).
+    data : DataFrame, GeoDataFrame, Series or array
+        A table with ``columns`` (wide: one column per period), a long table
+        (``id_column``, ``period_column``, ``value_column``), a Series or 1-D
+        array (one period) or an (n, T) array (periods by position).
+    columns : list of str, optional
+        Value columns of a wide table, one per period in time order; a single
+        period is a list of one (``["ai2022"]``).
+        Values must be ≥ 0, not all zero, and not constant within a period.
+    groups : str or array-like
+        Group label of each row (e.g. 东部/中部/西部) or the name of the column holding it
+        (in a long table: a column constant within each unit).  A group with one member
+        is allowed: its G_jj is 0 (noted in the summary).
     order : sequence, optional
         Display order of the groups in tables (e.g. ``["东部", "中部", "西部"]``);
         default descending mean (pooled over periods for a panel).  Does not change
         any number: D_jh always takes j as the group of larger mean in that period.
+    id_column : str, optional
+        Unit ids (long table: required; wide table: default the index).
+    period_column, value_column : str, optional
+        Period and value columns of a long table.
+    periods : sequence, optional
+        Time order of a long table's period labels.
 
     Returns
     -------
-    DagumResult for one period, :class:`InequalityPanel` of them for a panel
-    (one decomposition per period, ``summary()`` is the table by year papers print).
+    DagumResult or InequalityPanel
+        A :class:`DagumResult` for one period (a 1-D array or Series, or one
+        column); an :class:`InequalityPanel` of them for several periods
+        (``summary()`` is the table by year papers print).
 
     References
     ----------
     Dagum, C. (1997). A new approach to the decomposition of the Gini income
     inequality ratio. *Empirical Economics* 22(4): 515–531.
     """
-    periods, is_panel = _periods(data, column, groups, period)
-    if periods[0].groups is None:
-        raise InputError("dagum_gini needs groups=: one label per row or the name of a group column")
+    if groups is None:
+        raise InputError("dagum_gini needs groups=: one label per row or the name of a group column (e.g. groups='region')")
+    periods = _periods(
+        data, columns, groups, id_column=id_column, period_column=period_column, value_column=value_column, periods=periods
+    )
+    is_panel = len(periods) > 1
     if order is None and is_panel:
         vals = np.concatenate([p.values for p in periods])
         grp = np.concatenate([p.groups for p in periods])

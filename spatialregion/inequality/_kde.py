@@ -11,7 +11,7 @@ import pandas as pd
 
 from .._validation import check_choice, finite_array
 from ..errors import ConstantError, InputError
-from ..results import Result, Summary, SummaryTable
+from ..results import Summary, SummaryTable, TableResult
 from ._common import _periods, _use_cjk
 
 
@@ -59,7 +59,7 @@ def _peaks(grid: np.ndarray, dens: np.ndarray, min_peak_fraction: float) -> dict
 
 
 @dataclass(frozen=True, eq=False)
-class KDEResult(Result):
+class KDEResult(TableResult):
     """Gaussian kernel-density curves per period and their shape table.
 
     Attributes
@@ -74,7 +74,9 @@ class KDEResult(Result):
         ``min_peak_fraction`` × the main peak's height), ``peaks`` (their locations),
         ``fwhm`` (full width at half maximum of the main peak, data units).
     bw_method : str or float
+        Bandwidth rule ("scott", "silverman") or the factor given.
     min_peak_fraction : float
+        Local maxima below this fraction of the main peak are not counted.
     """
 
     grid: np.ndarray
@@ -84,9 +86,33 @@ class KDEResult(Result):
     min_peak_fraction: float = 0.05
 
     def to_frame(self) -> pd.DataFrame:
+        """The shape table: one row per period.
+
+        Returns
+        -------
+        DataFrame
+            ``n``, ``mean``, ``sd``, ``bandwidth``, ``main_peak``, ``peak_density``,
+            ``n_peaks``, ``peaks``, ``fwhm``.
+        """
         return self.table
 
+    def density_frame(self) -> pd.DataFrame:
+        """The curves as a tidy table: one row per (period, grid point).
+
+        Returns
+        -------
+        DataFrame
+            ``period``, ``x``, ``density``.
+        """
+        return self.density.rename_axis(columns="period").stack().rename("density").reset_index()[["period", "x", "density"]]
+
     def summary(self) -> Summary:
+        """The shape table by period.
+
+        Returns
+        -------
+        Summary
+        """
         return Summary(
             title="Kernel density evolution 核密度估计",
             tables=(SummaryTable("Distribution shape by period", self.table),),
@@ -98,7 +124,19 @@ class KDEResult(Result):
         )
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Overlaid density curves, one per period."""
+        """Overlaid density curves, one per period.
+
+        Parameters
+        ----------
+        ax : Axes, optional
+            Axes to draw in.
+        **kwargs
+            ``xlabel`` (axis label), others passed to ``ax.plot``.
+
+        Returns
+        -------
+        Axes
+        """
         import matplotlib.pyplot as plt
 
         xlabel = kwargs.pop("xlabel", "value")
@@ -176,14 +214,17 @@ class KDEResult(Result):
 
 def kernel_density(
     data: Any,
+    columns: Sequence[str] | None = None,
     *,
-    column: str | Sequence[str] | None = None,
-    period: str | None = None,
     bw_method: Literal["scott", "silverman"] | float = "scott",
     grid: Any = None,
     n_grid: int = 512,
     cut: float = 3.0,
     min_peak_fraction: float = 0.05,
+    id_column: str | None = None,
+    period_column: str | None = None,
+    value_column: str | None = None,
+    periods: Sequence[Any] | None = None,
 ) -> KDEResult:
     """Gaussian kernel density per period and a table of its shape (distribution dynamics).
 
@@ -193,21 +234,37 @@ def kernel_density(
 
     Parameters
     ----------
-    data, column, period
-        As for :func:`dagum_gini` (a wide panel is one column per period).
+    data : DataFrame, GeoDataFrame, Series or array
+        A table with ``columns`` (wide: one column per period), a long table
+        (``id_column``, ``period_column``, ``value_column``), a Series or 1-D
+        array (one period) or an (n, T) array (periods by position).
+    columns : list of str, optional
+        Value columns of a wide table, one per period in time order; a single
+        period is a list of one (``["ai2022"]``).
     bw_method : {"scott", "silverman"} or float
         "scott": factor = n^(−1/5); "silverman": factor = (3n/4)^(−1/5) (the 1-D case of
         scipy's rules, Silverman 1986 eq. 3.28 without the IQR variant); a float is used as
         the factor itself.
     grid : array-like, optional
         Evaluation points; default ``n_grid`` points from min − cut·h to max + cut·h over all periods.
+    n_grid : int
+        Number of grid points when ``grid`` is not given (at least 16).
+    cut : float
+        The default grid extends ``cut`` bandwidths beyond the data.
     min_peak_fraction : float
         Local maxima lower than this fraction of the main peak are not counted as peaks.
+    id_column : str, optional
+        Unit ids (long table: required; wide table: default the index).
+    period_column, value_column : str, optional
+        Period and value columns of a long table.
+    periods : sequence, optional
+        Time order of a long table's period labels.
 
     Returns
     -------
-    KDEResult with ``table`` (main peak location, height, number of peaks, FWHM), ``plot()``
-    (overlaid curves), ``plot_3d()`` and ``plot_ridge()``.
+    KDEResult
+        ``table`` (main peak location, height, number of peaks, FWHM), ``plot()``
+        (overlaid curves), ``plot_3d()`` and ``plot_ridge()``.
 
     References
     ----------
@@ -219,7 +276,7 @@ def kernel_density(
         raise InputError(f"bw_method must be 'scott', 'silverman' or a positive number, got {bw_method!r}")
     if not 0 <= min_peak_fraction < 1:
         raise InputError(f"min_peak_fraction must be in [0, 1), got {min_peak_fraction!r}")
-    periods, _ = _periods(data, column, None, period)
+    periods = _periods(data, columns, id_column=id_column, period_column=period_column, value_column=value_column, periods=periods)
     for p in periods:
         if p.values.size < 2 or np.ptp(p.values) == 0:
             at = "" if p.label is None else f" in period {p.label!r}"

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..results import Result, Summary, SummaryTable
+from ..results import Summary, SummaryTable, TableResult
 from ._common import _use_cjk
 
 
@@ -31,12 +31,21 @@ def _dagum_notes(groups: pd.DataFrame) -> tuple[str, ...]:
 # panels of decompositions
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
-class InequalityPanel(Result):
+class InequalityPanel(TableResult):
     """One decomposition per period (Dagum or Theil), printed as the table by year.
 
     ``panel[period]`` gives that period's :class:`DagumResult` / :class:`TheilResult`;
     ``total``, ``within``, ``between``, ``contributions`` stack the per-period fields
     (Series by period for scalars, DataFrames period × group/pair/component otherwise).
+
+    Attributes
+    ----------
+    results : tuple of DagumResult or TheilResult
+        One decomposition per period, in time order.
+    kind : {"dagum", "theil_T", "theil_L"}
+        Which decomposition.
+    order : tuple
+        Display order of the groups.
     """
 
     results: tuple[Any, ...]
@@ -91,13 +100,25 @@ class InequalityPanel(Result):
         return self._stack("contributions")
 
     def to_frame(self) -> pd.DataFrame:
-        """The paper table: one row per period."""
+        """The paper table: one row per period.
+
+        Returns
+        -------
+        DataFrame
+            Rows: periods; two-level columns (part, group or pair).
+        """
         order = list(self.order)
         frame = pd.DataFrame([r._row(order) for r in self.results])
         frame.index = pd.Index(self.periods, name="period")
         return frame
 
     def summary(self) -> Summary:
+        """The table by period papers print.
+
+        Returns
+        -------
+        Summary
+        """
         title = "Dagum Gini decomposition 基尼系数分解" if self.kind == "dagum" else f"Theil {self.kind[-1]} decomposition 泰尔指数分解"
         notes: tuple[str, ...] = ()
         if self.kind == "dagum":
@@ -105,7 +126,19 @@ class InequalityPanel(Result):
         return Summary(title=title, tables=(SummaryTable("By period", self.to_frame()),), notes=notes)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Lines over periods: total, within-group and between-group indices."""
+        """Lines over periods: total, within-group and between-group indices.
+
+        Parameters
+        ----------
+        ax : Axes, optional
+            Axes to draw in.
+        **kwargs
+            Passed to ``ax.plot``.
+
+        Returns
+        -------
+        Axes
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:

@@ -11,8 +11,8 @@ import pandas as pd
 
 from .._validation import check_choice, describe_rows
 from ..errors import InputError
-from ..results import Result, Summary, SummaryTable
-from ._common import _check_nonnegative, _codes, _group_order, _periods
+from ..results import Summary, SummaryTable, TableResult
+from ._common import _check_nonnegative, _codes, _group_order, _periods, _use_cjk
 from ._panel import InequalityPanel
 
 
@@ -53,7 +53,7 @@ def _theil_kernel(values: np.ndarray, codes: np.ndarray, k: int, measure: str) -
 
 
 @dataclass(frozen=True, eq=False)
-class TheilResult(Result):
+class TheilResult(TableResult):
     """Theil index (T or L) of one period with its within/between decomposition.
 
     Attributes
@@ -65,12 +65,16 @@ class TheilResult(Result):
         total = within + between (exact).
     by_group : Series
         The index computed inside each group (T_g or L_g); 0 for a one-member group.
-    weights : Series
-        s_g = n_g μ_g/(n μ) (T) or p_g = n_g/n (L); within = Σ_g weights_g · by_group_g.
+    shares : Series
+        s_g = n_g μ_g/(n μ) (T, income shares) or p_g = n_g/n (L, population shares);
+        within = Σ_g shares_g · by_group_g.
     contributions : Series
         ``within`` and ``between`` in percent of the total, plus each group's share of the
         total (``within <group>``) — all in percent.
+    groups : DataFrame
+        Per group: ``n``, ``mean``, ``share`` and the index within the group.
     period : label or None
+        The period (column name or period label).
     """
 
     measure: str
@@ -78,12 +82,19 @@ class TheilResult(Result):
     within: float
     between: float
     by_group: pd.Series
-    weights: pd.Series
+    shares: pd.Series
     contributions: pd.Series
     groups: pd.DataFrame = field(default=None, repr=False)  # type: ignore[assignment]
     period: Any = None
 
     def to_frame(self) -> pd.DataFrame:
+        """The paper row: total, within, between, the index by group, contributions (%).
+
+        Returns
+        -------
+        DataFrame
+            One row (the period) with two-level columns.
+        """
         return self._row().to_frame().T.rename(index={0: self.period})
 
     def _row(self, order: Sequence[Any] | None = None, pair_order: Any = None) -> pd.Series:
@@ -99,6 +110,12 @@ class TheilResult(Result):
         return s
 
     def summary(self) -> Summary:
+        """The paper tables: decomposition row and groups.
+
+        Returns
+        -------
+        Summary
+        """
         return Summary(
             title=f"Theil {self.measure} decomposition 泰尔指数分解" + ("" if self.period is None else f" ({self.period})"),
             tables=(SummaryTable("Theil decomposition", self.to_frame()), SummaryTable("Groups", self.groups)),
@@ -108,15 +125,44 @@ class TheilResult(Result):
             ),
         )
 
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Bar chart of the index within each group, with the total, within and between parts as lines.
+
+        Parameters
+        ----------
+        ax : Axes, optional
+            Axes to draw in.
+        **kwargs
+            Passed to ``ax.bar``.
+
+        Returns
+        -------
+        Axes
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 3.5))
+        _use_cjk()
+        ax.bar([str(g) for g in self.by_group.index], self.by_group.to_numpy(), color="#4c72b0", **kwargs)
+        for value, style, label in ((self.total, "-", "total 总体"), (self.within, "--", "within 组内"), (self.between, ":", "between 组间")):
+            ax.axhline(value, color="k", lw=1, ls=style, label=f"{label} = {value:.3f}")
+        ax.set_ylabel(f"Theil {self.measure}")
+        ax.legend(fontsize=8)
+        return ax
+
 
 def theil(
     data: Any,
-    groups: Any = None,
+    columns: Sequence[str] | None = None,
     *,
-    column: str | Sequence[str] | None = None,
-    period: str | None = None,
+    groups: Any = None,
     measure: Literal["T", "L"] = "T",
     order: Sequence[Any] | None = None,
+    id_column: str | None = None,
+    period_column: str | None = None,
+    value_column: str | None = None,
+    periods: Sequence[Any] | None = None,
 ) -> TheilResult | InequalityPanel:
     """Theil T (GE(1)) or L (GE(0)) index with the within/between-group decomposition.
 
@@ -126,18 +172,33 @@ def theil(
 
     Parameters
     ----------
-    data, column, period
-        As for :func:`dagum_gini`.  T needs y ≥ 0 (0 ln 0 = 0); L needs y > 0.
-    groups : array-like or str, optional
-        Any grouping (regions, provinces for city data, ...).  Without groups the
-        whole sample is one group (between = 0).
+    data : DataFrame, GeoDataFrame, Series or array
+        A table with ``columns`` (wide: one column per period), a long table
+        (``id_column``, ``period_column``, ``value_column``), a Series or 1-D
+        array (one period) or an (n, T) array (periods by position).
+    columns : list of str, optional
+        Value columns of a wide table, one per period in time order; a single
+        period is a list of one (``["ai2022"]``).
+        T needs y ≥ 0 (0 ln 0 = 0); L needs y > 0.
+    groups : str or array-like, optional
+        Any grouping (regions, provinces for city data, ...): one label per row or
+        a column name.  Without groups the whole sample is one group (between = 0).
     measure : {"T", "L"}
+        Theil T (GE(1)) or L (GE(0), mean log deviation).
     order : sequence, optional
         Display order of groups.
+    id_column : str, optional
+        Unit ids (long table: required; wide table: default the index).
+    period_column, value_column : str, optional
+        Period and value columns of a long table.
+    periods : sequence, optional
+        Time order of a long table's period labels.
 
     Returns
     -------
-    TheilResult, or :class:`InequalityPanel` for a panel.
+    TheilResult or InequalityPanel
+        A :class:`TheilResult` for one period, an :class:`InequalityPanel` of them
+        for several.
 
     References
     ----------
@@ -146,7 +207,10 @@ def theil(
     Peer: ``inequality.theil.TheilD`` (T only; it adds a tiny constant to zeros).
     """
     check_choice("measure", measure, ("T", "L"))
-    periods, is_panel = _periods(data, column, groups, period)
+    periods = _periods(
+        data, columns, groups, id_column=id_column, period_column=period_column, value_column=value_column, periods=periods
+    )
+    is_panel = len(periods) > 1
     if order is None and is_panel and periods[0].groups is not None:
         order = _group_order(np.concatenate([p.values for p in periods]), np.concatenate([p.groups for p in periods]), None)
     results = []
@@ -161,12 +225,12 @@ def theil(
         ker = _theil_kernel(p.values, codes, len(labels), measure)
         idx = pd.Index(labels, name="group")
         by_group = pd.Series(ker["by_group"], index=idx, name=f"Theil {measure}")
-        weights = pd.Series(ker["weight"], index=idx, name="weight")
+        shares = pd.Series(ker["weight"], index=idx, name="share")
         tot = ker["total"]
         contrib = {"within": ker["within"] / tot * 100.0, "between": ker["between"] / tot * 100.0}
         for lab, w, t in zip(labels, ker["weight"], ker["by_group"]):
             contrib[f"within {lab}"] = w * t / tot * 100.0
-        grp = pd.DataFrame({"n": ker["n"].astype(int), "mean": ker["mean"], "weight": ker["weight"], f"theil_{measure}": ker["by_group"]}, index=idx)
+        grp = pd.DataFrame({"n": ker["n"].astype(int), "mean": ker["mean"], "share": ker["weight"], f"theil_{measure}": ker["by_group"]}, index=idx)
         results.append(
             TheilResult(
                 measure=measure,
@@ -174,7 +238,7 @@ def theil(
                 within=ker["within"],
                 between=ker["between"],
                 by_group=by_group,
-                weights=weights,
+                shares=shares,
                 contributions=pd.Series(contrib, name="percent"),
                 groups=grp,
                 period=p.label,
