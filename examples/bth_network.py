@@ -56,7 +56,7 @@ def cities_with_masses(year: int):
 
 def analyse(year: int):
     units = cities_with_masses(year)
-    grav = network.gravity(units, mass="M", population="P", b=2, k="share")
+    grav = network.gravity(units, mass="M", population="P", power=2, coefficient="share")
     net = grav.network("mean")
     return units, grav, net, net.metrics(), net.core_periphery()
 
@@ -71,7 +71,7 @@ def main(out: Path) -> None:
         print(grav.summary(top=8))
         print(metrics.summary())
         print(cp.summary())
-        frame = metrics.node.join(cp.to_frame().drop(columns=["name", "geometry"], errors="ignore"))
+        frame = metrics.node.join(cp.to_frame()[["coreness", "cp_class", "cp_class_zh"]])
         export.to_csv(frame, out / f"bth_network_{year}.csv")
         net.to_gpkg(out / "bth_network.gpkg", layer=f"bth_{year}", curved=True)
         net.plot(ax=ax, curved=True, title=f"京津冀经济联系网络 {year}", legend_loc="lower right",

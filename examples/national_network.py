@@ -56,14 +56,14 @@ def main(out: Path) -> None:
     for key, value in metrics.network.items():
         print(f"  {key:24s} {value:.4f}" if isinstance(value, float) else f"  {key:24s} {value}")
     top = metrics.node.sort_values("betweenness", ascending=False).head(15)
-    print("\nMost central cities (betweenness)\n" + top[["name", "in_degree", "out_degree", "closeness_in",
+    print("\nMost central cities (betweenness)\n" + top[["label", "in_degree", "out_degree", "closeness_in",
                                                         "betweenness", "eigenvector"]].to_string(float_format="{:.4f}".format))
     counts = cp.to_frame()["cp_class"].value_counts()
     print("\nCore–periphery (quantile classes 50 % / 90 %): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     frame = metrics.node.join(cp.to_frame()[["coreness", "cp_class"]])
     export.to_csv(frame, out / "national_network_metrics.csv")
-    net.to_gpkg(out / "national_network.gpkg", layer="national", tiers="log_jenks")
-    ax = net.plot(top=300, curved=True, tiers="log_jenks", labels=20, title="地级市经济联系网络（前300条联系）")
+    net.to_gpkg(out / "national_network.gpkg", layer="national", tiers="log_fisher_jenks")
+    ax = net.plot(top=300, curved=True, tiers="log_fisher_jenks", labels=20, title="地级市经济联系网络（前300条联系）")
     maps.save(ax, out / "national_network_flows.png", close=True)
     print(f"\ntotal {time.perf_counter() - t0:.1f} s; wrote {out}")
 

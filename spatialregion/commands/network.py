@@ -47,14 +47,14 @@ def run(
     population: str,
     out: Path,
     *,
-    b: float = 2.0,
-    k: str | float = "share",
+    power: float = 2.0,
+    coefficient: str | float = "share",
     threshold: Any = "mean",
     distance: Any = "geodesic",
     distance_unit: str | None = None,
     id_column: str | None = None,
     curved: bool = True,
-    tiers: str = "jenks",
+    tiers: str = "fisher_jenks",
     echo: Any = print,
     figure: bool = True,
     stem: str = "gravity",
@@ -71,8 +71,8 @@ def run(
     if population == "geonames":
         units = units.assign(geonames_pop=network.population_proxy(units)["geonames_pop"])
         population = "geonames_pop"
-    res = network.gravity(units, mass, population, distance=distance, b=b, k=k, id_column=id_column,
-                          distance_unit=distance_unit)
+    res = network.gravity(units, mass=mass, population=population, distance=distance, power=power,
+                          coefficient=coefficient, id_column=id_column, distance_unit=distance_unit)
     net = res.network(threshold)
     metrics = net.metrics()
     cp = net.core_periphery()
@@ -83,7 +83,7 @@ def run(
         export.to_csv(res.to_frame().drop(columns="geometry", errors="ignore"), out / f"{stem}_units.csv"),
         export.to_csv(res.matrix("strength", labels="names"), out / f"{stem}_matrix.csv"),
         export.to_csv(res.links(), out / f"{stem}_links.csv"),
-        export.to_csv(metrics.node, out / f"{stem}_metrics.csv"),
+        export.to_csv(metrics.to_frame().drop(columns="geometry", errors="ignore"), out / f"{stem}_metrics.csv"),
         export.to_csv(cp.to_frame().drop(columns="geometry", errors="ignore"), out / f"{stem}_coreness.csv"),
     ]
     if net.points is not None and net.graph.number_of_edges():
@@ -102,27 +102,27 @@ def register(app: typer.Typer) -> None:
         population: str = typer.Option(
             ..., "--population", "-p", help="population column P, or 'geonames' for the GeoNames urban-population proxy"
         ),
-        b: float = typer.Option(2.0, "--b", help="distance-decay exponent"),
-        k: str = typer.Option("share", "--k", help="'share' (k_ij = M_i/(M_i+M_j)) or a constant"),
+        power: float = typer.Option(2.0, "--power", help="distance-decay exponent b"),
+        coefficient: str = typer.Option("share", "--coefficient", help="gravity coefficient k: 'share' (k_ij = M_i/(M_i+M_j)) or a constant"),
         threshold: str = typer.Option("mean", "--threshold", "-t", help="mean | all | quantile:Q | top_k:K | number"),
         distance: str = typer.Option("", "--distance", help="CSV distance matrix (ids in first column and header); default geodesic km"),
         distance_unit: str = typer.Option("", "--distance-unit", help="unit of --distance (km, min)"),
         id_column: str = typer.Option("", "--id-column", help="unit id column (default: row order)"),
         curved: bool = typer.Option(True, "--curved/--straight", help="Bézier arcs or straight flow lines"),
-        tiers: str = typer.Option("jenks", "--tiers", help="link tiers: jenks | log_jenks | quantile"),
+        tiers: str = typer.Option("fisher_jenks", "--tiers", help="link tiers: fisher_jenks | log_fisher_jenks | quantiles"),
         out: Path = typer.Option(Path("gravity-out"), "--out", "-o", help="output folder"),
         figure: bool = typer.Option(True, "--figure/--no-figure", help="write the flow map"),
     ) -> None:
         """Gravity-model linkage network: strength matrix, network statistics, core–periphery, flow map and GeoPackage."""
         gdf = read_units(units)
-        kk: str | float = k if k == "share" else float(k)
+        kk: str | float = coefficient if coefficient == "share" else float(coefficient)
         for p in run(
             gdf,
             mass,
             population,
             out,
-            b=b,
-            k=kk,
+            power=power,
+            coefficient=kk,
             threshold=parse_threshold(threshold),
             distance=_read_matrix(distance) if distance else "geodesic",
             distance_unit=distance_unit or None,
@@ -150,7 +150,7 @@ def demo(ctx: DemoContext) -> None:
         ctx.out,
         echo=ctx.echo,
         stem="gravity_ai2022",
-        tiers="log_jenks",
+        tiers="log_fisher_jenks",
         title="人工智能发展经济联系网络 AI-index gravity network, 2022",
     ):
         ctx.wrote(p)

@@ -30,7 +30,18 @@ the strongest link has length 1); ``"hops"`` (default) counts links.
 Coreness fits the 0/1 matrix by default (``core_periphery(weighted=True)`` the
 strengths).
 
-Modules: ``_gravity`` (distances, the gravity kernel, :class:`GravityResult`,
+Distances and node points come from :mod:`spatialregion.weights`
+(:func:`~spatialregion.weights.distance_matrix_km`, great-circle km on the
+sphere of mean radius 6371.0088 km, within 0.5 % of the GRS80 geodesic;
+:func:`~spatialregion.weights.unit_points`).
+
+Calling convention: ``gravity(data, *, mass=, population=, power=2.0,
+coefficient="share")``, ``from_matrix(data, threshold)``,
+``from_flows(data, *, source_column=, target_column=, value_column=)``,
+``core_periphery(data, *, classes=)``; link tiers use mapclassify's scheme
+names (``"fisher_jenks"``, ``"quantiles"``, user-defined breaks).
+
+Modules: ``_gravity`` (the gravity kernel, :class:`GravityResult`,
 :func:`population_proxy`), ``_graph`` (:func:`from_matrix`, :func:`from_flows`,
 :class:`LinkageNetwork`), ``_metrics`` (:class:`NetworkMetrics`), ``_coreness``
 (Borgatti–Everett), ``_flows`` (flow lines, tiers, the flow map) and ``_units``
@@ -54,14 +65,12 @@ from ._flows import _tiers as _tiers
 from ._graph import LinkageNetwork, from_flows, from_matrix
 from ._gravity import (
     GravityResult,
-    geodesic_matrix_km,
     gravity,
     gravity_matrix,
     population_proxy,
 )
 from ._metrics import NetworkMetrics
 from ._metrics import _eigenvector as _eigenvector
-from ._units import unit_points
 
 __all__ = [
     "CORE_PERIPHERY",
@@ -74,9 +83,7 @@ __all__ = [
     "coreness",
     "from_flows",
     "from_matrix",
-    "geodesic_matrix_km",
     "gravity",
     "gravity_matrix",
     "population_proxy",
-    "unit_points",
 ]

@@ -22,9 +22,9 @@ import pandas as pd
 from .._validation import finite_array
 from ..errors import AlignmentError, ConstantError, InputError, MissingValueError
 from ..labels import CORE_PERIPHERY
-from ..results import Result, Summary, SummaryTable
+from ..results import Summary, SummaryTable, UnitResult
 from ._gravity import GravityResult
-from ._units import _aligned_matrix
+from ._units import _aligned_matrix, _node_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..export import Style
@@ -54,6 +54,15 @@ def coreness(matrix: Any, *, max_iter: int = 2000, tol: float = 1e-13) -> tuple[
     criterion).  Maximising ρ itself is not used: Pearson's ρ allows an affine
     map, so nearly equal c (:math:`c_ic_j \\approx 1 + \\epsilon(x_i + x_j)`) mimic an
     *additive* pattern and the optimum degenerates.
+
+    Parameters
+    ----------
+    matrix : array-like or scipy sparse, shape (n, n)
+        Tie strengths (≥ 0); the diagonal is ignored.
+    max_iter : int
+        Iterations of the fixed-point start and of L-BFGS-B.
+    tol : float
+        Convergence tolerance.
 
     Returns
     -------
@@ -148,11 +157,13 @@ def _core_classes(c: np.ndarray, classes: Any) -> tuple[np.ndarray, tuple[float,
 
 
 @dataclass(frozen=True, eq=False)
-class CorePeripheryResult(Result):
-    """Continuous core–periphery fit (Borgatti & Everett 1999).
+class CorePeripheryResult(UnitResult):
+    """Continuous core–periphery fit (Borgatti & Everett 1999): coreness and class per node.
 
     Attributes
     ----------
+    ids, names : tuple
+        Node ids and display names.
     coreness : ndarray
         :math:`c_i ≥ 0`, :math:`\\sum c_i^2 = 1`.
     classes : ndarray of str
@@ -161,6 +172,17 @@ class CorePeripheryResult(Result):
         Pearson correlation between the data and :math:`c_ic_j` (off-diagonal).
     thresholds : (low, high)
         Coreness cut points.
+    class_rule : str
+        How the classes were cut.
+    matrix_kind : str
+        The matrix fitted.
+    points : GeoSeries or None
+        Node points (EPSG:4490) indexed by id.
+
+    References
+    ----------
+    Borgatti, S. P., & Everett, M. G. (1999). Models of core/periphery structures.
+    Social Networks 21: 375–395.
     """
 
     ids: tuple
@@ -174,25 +196,34 @@ class CorePeripheryResult(Result):
     points: Any = field(default=None, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
+        """Per node: the units' ids/names/values, then label, coreness and class (key and Chinese).
+
+        Returns
+        -------
+        DataFrame or GeoDataFrame
+            Indexed by node id; unit polygons (or node points) when known.
+        """
         lab = {x.key: x for x in CORE_PERIPHERY}
         frame = pd.DataFrame(
             {
-                "name": list(self.names),
+                "label": list(self.names),
                 "coreness": self.coreness,
                 "cp_class": self.classes,
                 "cp_class_zh": [lab[c].zh for c in self.classes],
             },
             index=pd.Index(self.ids, name="id"),
         )
-        geom = self.geometry if self.geometry is not None else self.points
-        if geom is not None:
-            import geopandas as gpd
-
-            return gpd.GeoDataFrame(frame, geometry=geom.to_numpy(), crs=geom.crs)
-        return frame
+        return _node_frame(frame, self.units, self.geometry if self.geometry is not None else self.points)
 
     def summary(self) -> Summary:
-        frame = self.to_frame().drop(columns="geometry", errors="ignore").set_index("name")
+        """Coreness of every node and the number of nodes per class.
+
+        Returns
+        -------
+        Summary
+        """
+        frame = pd.DataFrame(self.to_frame().drop(columns="geometry", errors="ignore")).set_index("label")
+        frame = frame[["coreness", "cp_class", "cp_class_zh"]]
         frame = frame.sort_values("coreness", ascending=False)
         counts = frame["cp_class"].value_counts().reindex([x.key for x in CORE_PERIPHERY], fill_value=0)
         counts.index = [f"{x.zh} {x.en}" for x in CORE_PERIPHERY]
@@ -216,7 +247,7 @@ class CorePeripheryResult(Result):
 
 
 def core_periphery(
-    matrix: Any,
+    data: Any,
     *,
     classes: Any = "ucinet",
     names: Sequence[str] | None = None,
@@ -226,11 +257,14 @@ def core_periphery(
 ) -> CorePeripheryResult:
     """Continuous core–periphery coreness and classes of a (strength) matrix.
 
+    Coreness c minimises :math:`\\sum_{i \\ne j} (a_{ij} - c_i c_j)^2` (see
+    :func:`coreness`); classes cut c at two thresholds.
+
     Parameters
     ----------
-    matrix : DataFrame, (n, n) array, GravityResult or LinkageNetwork
-        Symmetrised as :math:`(A+A^T)/2`; diagonal ignored (see :func:`coreness`).
-    classes :
+    data : DataFrame, (n, n) array, GravityResult or LinkageNetwork
+        The matrix, symmetrised as :math:`(A+A^T)/2`; diagonal ignored.
+    classes : str or tuple
         ``"ucinet"`` — core > 0.1, semi-periphery 0.01–0.1, periphery ≤ 0.01,
         the convention of Chinese papers that run UCINET, applied to the
         unit-length coreness (Σc² = 1; UCINET does not document the scale it
@@ -238,14 +272,36 @@ def core_periphery(
         Σc² = 1 typical values shrink like 1/√n: for large networks prefer
         quantiles); ``("quantile", (q_low, q_high))`` — scale-free; or explicit
         ``(low, high)``.
+    names : sequence of str, optional
+        Display names of an array's or DataFrame's units.
+    geometry : GeoSeries, optional
+        Unit geometry aligned to the units (for maps).
+    points : GeoSeries, optional
+        Node points aligned to the units.
+    matrix_kind : str
+        Description of the matrix (for the summary).
+
+    Returns
+    -------
+    CorePeripheryResult
+        Coreness and class per unit.
+
+    References
+    ----------
+    Borgatti, S. P., & Everett, M. G. (1999). Models of core/periphery structures.
+    Social Networks 21: 375–395.
     """
     from ._graph import LinkageNetwork
 
+    matrix = data
     if isinstance(matrix, LinkageNetwork):
         return matrix.core_periphery(classes=classes)
     if isinstance(matrix, GravityResult):
-        return core_periphery(matrix.matrix(), classes=classes, names=matrix.names, geometry=None,
-                              points=matrix.points, matrix_kind="gravity strength matrix")
+        ids = list(matrix.ids)
+        a = np.where(np.eye(len(ids), dtype=bool), 0.0, matrix.strength)
+        c, r = coreness(a)
+        units = matrix.units.set_axis(pd.Index(ids)) if matrix.units is not None else None
+        return _cp_result(c, r, ids, matrix.names, classes, "gravity strength matrix", points=matrix.points, units=units)
     if isinstance(matrix, pd.DataFrame):
         ids = list(matrix.index)
         a = _aligned_matrix(matrix, ids, "matrix")
@@ -262,7 +318,7 @@ def core_periphery(
 
 
 def _cp_result(c: np.ndarray, r: float, ids: Sequence[Any], names: Sequence[Any], classes: Any, kind: str,
-               *, points: Any = None, geometry: Any = None) -> CorePeripheryResult:
+               *, points: Any = None, geometry: Any = None, units: Any = None) -> CorePeripheryResult:
     keys, (lo, hi), how = _core_classes(c, classes)
     return CorePeripheryResult(
         ids=tuple(ids),
@@ -275,6 +331,7 @@ def _cp_result(c: np.ndarray, r: float, ids: Sequence[Any], names: Sequence[Any]
         matrix_kind=kind,
         points=points,
         geometry=geometry,
+        units=units,
     )
 
 

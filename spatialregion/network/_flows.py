@@ -3,7 +3,7 @@
 Links become LineStrings between node points (straight, or quadratic Bézier arcs
 bowing to the right of the direction of travel), cut into strength tiers
 (第一层级 … by Fisher–Jenks natural breaks, breaks of log10 strength, quantiles or
-explicit breaks) and drawn over the units with :func:`spatialregion.maps.plot_style`,
+user-defined breaks) and drawn over the units with :func:`spatialregion.maps.plot_style`,
 nodes coloured by core–periphery class.
 """
 
@@ -18,7 +18,6 @@ import pandas as pd
 from .._validation import finite_array
 from ..errors import AlignmentError, InputError
 from ..labels import CORE_PERIPHERY, LINK_TIERS
-from ._gravity import _geodesic_km
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -37,14 +36,16 @@ def _tiers(strength: np.ndarray, k: int, tiers: Any) -> np.ndarray:
     if m == 0:
         return np.zeros(0, dtype=int)
     if isinstance(tiers, str):
-        if tiers not in ("jenks", "log_jenks", "quantile"):
-            raise InputError(f"tiers={tiers!r} is not supported; use 'jenks', 'log_jenks', 'quantile' or a list of breaks")
-        if tiers == "log_jenks":
-            return _tiers(np.log10(strength), k, "jenks")
+        if tiers not in ("fisher_jenks", "log_fisher_jenks", "quantiles"):
+            raise InputError(
+                f"tiers={tiers!r} is not supported; use 'fisher_jenks', 'log_fisher_jenks', 'quantiles' or a list of breaks"
+            )
+        if tiers == "log_fisher_jenks":
+            return _tiers(np.log10(strength), k, "fisher_jenks")
         kk = min(k, np.unique(strength).size)
         if kk <= 1:
             return np.ones(m, dtype=int)
-        if tiers == "jenks":
+        if tiers == "fisher_jenks":
             from .._classify import fisher_jenks_bins
 
             v = np.sort(strength)
@@ -52,7 +53,9 @@ def _tiers(strength: np.ndarray, k: int, tiers: Any) -> np.ndarray:
                 v = v[np.linspace(0, v.size - 1, 3000).round().astype(int)]
             inner = fisher_jenks_bins(v, kk)[:-1]
         else:
-            inner = np.quantile(strength, np.linspace(0, 1, kk + 1)[1:-1])
+            from .._classify import quantile_bins
+
+            inner = quantile_bins(strength, kk)[:-1]
     else:
         inner = np.asarray(tiers, dtype=float)
         if inner.size != k - 1 or np.any(np.diff(inner) <= 0):
@@ -105,7 +108,9 @@ def flow_line_frame(
     coords = _arc_coords(p0, p2, curved, curvature, n_points)
     lines = shapely.linestrings(coords) if len(e) else np.array([], dtype=object)
     if len(e):
-        e["length_km"] = _geodesic_km(p0[:, 0], p0[:, 1], p2[:, 0], p2[:, 1])
+        from ..weights import distance_matrix_km
+
+        e["length_km"] = distance_matrix_km(xy)[s, t]  # great-circle km between the node points
     else:
         e["length_km"] = []
     e["tier"] = _tiers(e["strength"].to_numpy(), k, tiers)
@@ -219,7 +224,7 @@ def draw_flow_map(
         # the n_lab largest nodes, largest first, beside their marker; colliding labels are left out
         pick = np.argsort(-size, kind="stable")[:n_lab]
         xy = np.column_stack([proj.geometry.x.to_numpy()[pick], proj.geometry.y.to_numpy()[pick]])
-        maps.place_labels(ax, xy, [str(v) for v in proj["name"].to_numpy()[pick]], priority=size[pick],
+        maps.place_labels(ax, xy, [str(v) for v in proj["label"].to_numpy()[pick]], priority=size[pick],
                           fontsize=7, zorder=21, offset_pt=(0.0, 7.0), gid="node_label")
     if node_legend:
         from matplotlib.legend import Legend

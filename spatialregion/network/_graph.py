@@ -20,12 +20,12 @@ import pandas as pd
 
 from .._validation import check_unique_ids, describe_rows, finite_array
 from ..errors import AlignmentError, DuplicateIdError, InputError, MissingValueError
-from ..results import Result, Summary, SummaryTable
+from ..results import Summary, SummaryTable, UnitResult, unit_columns
 from ._coreness import CorePeripheryResult, _cp_result, _cp_style, coreness
 from ._flows import draw_flow_map, flow_line_frame, link_style
 from ._gravity import GravityResult
 from ._metrics import NetworkMetrics, _degree_columns, network_metrics
-from ._units import _aligned_matrix, _pairs_text, _unit_ids, _unit_names, unit_points
+from ._units import _aligned_matrix, _node_frame, _node_points, _pairs_text, _unit_ids, _unit_names
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -102,20 +102,20 @@ def _digraph(ids: Sequence[Any], names: Sequence[str], edges: Any) -> nx.DiGraph
 
 
 def from_matrix(
-    matrix: Any,
+    data: Any,
     threshold: Any = "mean",
     *,
     ids: Sequence[Any] | None = None,
     names: Sequence[str] | None = None,
     geometry: Any = None,
-    point: Literal["representative", "centroid"] = "representative",
+    points: Literal["representative", "centroid"] = "representative",
 ) -> LinkageNetwork:
     """Directed network of the links of a strength matrix that pass a threshold.
 
     Parameters
     ----------
-    matrix : GravityResult, DataFrame or (n, n) array
-        Link strengths, row = source.  Diagonal ignored; entries must be finite
+    data : GravityResult, DataFrame or (n, n) array
+        The strength matrix, row = source.  Diagonal ignored; entries must be finite
         and ≥ 0 (0 = no link).  A :class:`GravityResult` brings its ids, names,
         node points and unit geometry.
     threshold :
@@ -129,18 +129,28 @@ def from_matrix(
         Unit ids/names for an array (default 0..n−1; a DataFrame gives its index).
     geometry : GeoDataFrame or GeoSeries, optional
         Unit geometry aligned to the ids (for maps and flow lines).
+    points : {"representative", "centroid"}
+        Node points of ``geometry`` (:func:`spatialregion.weights.unit_points`).
+
+    Returns
+    -------
+    LinkageNetwork
+        The directed network of the kept links.
     """
-    points = None
+    matrix = data
+    node_points = None
     unit_geom = None
+    units = None
     if isinstance(matrix, GravityResult):
         ids_l, names_l = list(matrix.ids), list(matrix.names)
         a = matrix.strength
-        points = matrix.points
+        node_points = matrix.points
         unit_geom = matrix.geometry
+        units = matrix.units.set_axis(pd.Index(ids_l)) if matrix.units is not None else None
         if unit_geom is not None:
             unit_geom = unit_geom.set_axis(pd.Index(ids_l)) if len(unit_geom) == len(ids_l) else unit_geom
-        if points is not None:
-            points = points.set_axis(pd.Index(ids_l))
+        if node_points is not None:
+            node_points = node_points.set_axis(pd.Index(ids_l))
         source = "gravity model"
     else:
         if isinstance(matrix, pd.DataFrame):
@@ -159,7 +169,7 @@ def from_matrix(
         source = "matrix"
         if geometry is not None:
             unit_geom = _geometry_for(geometry, ids_l)
-            points = unit_points(unit_geom, point).set_axis(pd.Index(ids_l))
+            node_points = _node_points(unit_geom, points).set_axis(pd.Index(ids_l))
             unit_geom = unit_geom.set_axis(pd.Index(ids_l))
     n = len(ids_l)
     off = ~np.eye(n, dtype=bool)
@@ -175,44 +185,58 @@ def from_matrix(
         threshold=how,
         threshold_value=value,
         source=source,
-        points=points,
+        points=node_points,
         geometry=unit_geom,
+        units=units,
     )
 
 
 def from_flows(
-    edges: pd.DataFrame,
-    source: str = "source",
-    target: str = "target",
-    weight: str | None = "weight",
+    data: pd.DataFrame,
     *,
+    source_column: str = "source",
+    target_column: str = "target",
+    value_column: str | None = "value",
     nodes: Any = None,
     id_column: str | None = None,
     name_column: str | None = None,
     duplicates: Literal["raise", "sum"] = "raise",
-    point: Literal["representative", "centroid"] = "representative",
+    points: Literal["representative", "centroid"] = "representative",
 ) -> LinkageNetwork:
     """Directed network from observed flows (e.g. capital cross-investment, migration).
 
     Parameters
     ----------
-    edges : DataFrame
-        One row per directed flow with ``source``, ``target`` and ``weight``
-        columns (``weight=None`` → every flow has weight 1).  Weights must be
-        finite and > 0; self-flows are refused.
+    data : DataFrame
+        The flow table: one row per directed flow.
+    source_column, target_column : str
+        Columns of the source and target unit ids.
+    value_column : str or None
+        Column of the flow values (link strengths; finite and > 0);
+        None → every flow has strength 1.  Self-flows are refused.
     nodes : (Geo)DataFrame, optional
         The units (ids from ``id_column`` or the index); every source/target
         must be one of them; units without flows stay as isolated nodes.
         Without it the nodes are the ids met in ``edges``.
+    id_column, name_column : str, optional
+        Ids and display names of ``nodes`` (default: the index; ``name_short``/``name``).
     duplicates : {"raise", "sum"}
         Repeated (source, target) rows raise, or are summed.
+    points : {"representative", "centroid"}
+        Node points of a GeoDataFrame ``nodes``.
+
+    Returns
+    -------
+    LinkageNetwork
+        The directed network of the flows.
     """
+    edges, source, target, weight = data, source_column, target_column, value_column
     if not isinstance(edges, pd.DataFrame):
-        raise InputError("edges must be a DataFrame with source, target and weight columns")
+        raise InputError("data must be a DataFrame of flows with source, target and value columns")
     cols = [source, target] + ([weight] if weight is not None else [])
     missing = [c for c in cols if c not in edges.columns]
     if missing:
-        raise InputError(f"edges lacks column(s) {missing}; available: {list(edges.columns)[:20]}")
+        raise InputError(f"the flow table lacks column(s) {missing} (source_column, target_column, value_column); available: {list(edges.columns)[:20]}")
     e = edges[cols].copy()
     if e[[source, target]].isna().any().any():
         rows = e.index[e[[source, target]].isna().any(axis=1)]
@@ -238,7 +262,7 @@ def from_flows(
             )
         else:
             raise InputError(f"duplicates={duplicates!r} is not supported; use 'raise' or 'sum'")
-    points = unit_geom = None
+    node_points = unit_geom = units = None
     if nodes is not None:
         ids_l = _unit_ids(nodes, id_column)
         names_l = list(_unit_names(nodes, name_column, ids_l))
@@ -250,25 +274,43 @@ def from_flows(
 
         if isinstance(nodes, gpd.GeoDataFrame):
             unit_geom = gpd.GeoSeries(nodes.geometry.to_numpy(), index=pd.Index(ids_l), crs=nodes.crs)
-            points = unit_points(unit_geom, point)
+            node_points = _node_points(unit_geom, points)
+        units = unit_columns(nodes, nodes.index, id_column=id_column, values=[name_column] if name_column else None)
+        if units is not None:
+            units = units.set_axis(pd.Index(ids_l))
     else:
         ids_l = list(dict.fromkeys([*e[source].tolist(), *e[target].tolist()]))
         names_l = [str(i) for i in ids_l]
     g = _digraph(ids_l, names_l, zip(e[source].tolist(), e[target].tolist(), e[weight].astype(float).tolist()))
     return LinkageNetwork(graph=g, threshold="observed flows", threshold_value=None, source="flows",
-                          points=points, geometry=unit_geom)
+                          points=node_points, geometry=unit_geom, units=units)
 
 
 # --------------------------------------------------------------------------
 # the network
 # --------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
-class LinkageNetwork(Result):
+class LinkageNetwork(UnitResult):
     """A directed, weighted linkage network (``networkx.DiGraph`` in ``graph``).
 
-    Nodes are the unit ids (attribute ``name``); edges carry ``weight`` = link
-    strength.  ``points`` (EPSG:4490, indexed by id) and ``geometry`` (unit
-    polygons) are kept when known, for flow lines and maps.
+    Nodes are the unit ids (attribute ``name``: the display name); edges carry
+    ``weight`` = link strength.  ``points`` (EPSG:4490, indexed by id) and
+    ``geometry`` (unit polygons) are kept when known, for flow lines and maps;
+    ``units`` (the input's id/name/value columns by id) go first in
+    :meth:`to_frame` and the node layer.
+
+    Attributes
+    ----------
+    graph : networkx.DiGraph
+        The network.
+    threshold : str
+        Which links were kept.
+    threshold_value : float or None
+        The strength cut-off when there is one.
+    source : str
+        ``"gravity model"``, ``"matrix"`` or ``"flows"``.
+    points : GeoSeries or None
+        Node points (EPSG:4490) indexed by id.
     """
 
     graph: Any = field(repr=False)
@@ -378,7 +420,7 @@ class LinkageNetwork(Result):
         a = nx.to_scipy_sparse_array(self.graph, nodelist=self.ids, weight="weight" if weighted else None)
         c, r = coreness(a)
         return _cp_result(c, r, self.ids, self.names, classes, "strength matrix" if weighted else "binary adjacency",
-                          points=self.points, geometry=self.geometry)
+                          points=self.points, geometry=self.geometry, units=self.units)
 
     # -- geometry ----------------------------------------------------------
     def _require_points(self) -> Any:
@@ -396,7 +438,7 @@ class LinkageNetwork(Result):
         curvature: float = 0.2,
         n_points: int = 24,
         k: int = 4,
-        tiers: Literal["jenks", "log_jenks", "quantile"] | Sequence[float] = "jenks",
+        tiers: Literal["fisher_jenks", "log_fisher_jenks", "quantiles"] | Sequence[float] = "fisher_jenks",
     ) -> gpd.GeoDataFrame:
         """Links as a GeoDataFrame of LineStrings (EPSG:4490), strongest first.
 
@@ -411,13 +453,24 @@ class LinkageNetwork(Result):
             the direction of travel (so i→j and j→i do not overlap) with the
             control point ``curvature`` × length away from the midpoint
             (computed in lon/lat degrees; ``n_points`` vertices per arc).
-        k, tiers :
-            Number of strength tiers and how to cut them: Fisher–Jenks natural
-            breaks (``"jenks"``, :func:`spatialregion.maps.fisher_jenks_bins`; on
-            3,000 evenly spaced order statistics beyond 3,000 links), natural
-            breaks of log10(strength) (``"log_jenks"``: readable tiers when a few
-            links dwarf the rest), quantiles, or explicit inner
+        curvature : float
+            Control-point offset of the arcs, as a fraction of the length.
+        n_points : int
+            Vertices per arc.
+        k : int
+            Number of strength tiers.
+        tiers : str or sequence of float
+            How to cut the tiers (mapclassify's scheme names): Fisher–Jenks
+            natural breaks (``"fisher_jenks"``, :func:`spatialregion.maps.fisher_jenks_bins`;
+            on 3,000 evenly spaced order statistics beyond 3,000 links), natural
+            breaks of log10(strength) (``"log_fisher_jenks"``: readable tiers when a few
+            links dwarf the rest), ``"quantiles"``, or user-defined inner
             breaks (ascending, k − 1 values).
+
+        Returns
+        -------
+        GeoDataFrame
+            One line per link.
         """
         pts = self._require_points()
         return flow_line_frame(self.edges_frame(), pts, curved=curved, curvature=curvature, n_points=n_points,
@@ -425,8 +478,14 @@ class LinkageNetwork(Result):
 
     # -- Result API ----------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:
-        """Nodes: name, in/out/total degree and strength, coreness and class (0/1 network,
-        UCINET thresholds); point geometry when known."""
+        """Nodes: ids/names/values of the units, then label, in/out/total degree and strength,
+        coreness and class (0/1 network, UCINET thresholds); point geometry when known.
+
+        Returns
+        -------
+        DataFrame or GeoDataFrame
+            One row per node, indexed by id.
+        """
         a = self.adjacency(weighted=True)
         frame = pd.DataFrame(
             {
@@ -440,11 +499,7 @@ class LinkageNetwork(Result):
             cp = self.core_periphery()
             frame["coreness"] = cp.coreness
             frame["cp_class"] = cp.classes
-        if self.points is not None:
-            import geopandas as gpd
-
-            return gpd.GeoDataFrame(frame, geometry=self.points.to_numpy(), crs=self.points.crs)
-        return frame
+        return _node_frame(frame, self.units, self.points)
 
     def summary(self, top: int = 10) -> Summary:
         values = [self.graph.number_of_nodes(), self.graph.number_of_edges(), self.density]
@@ -461,7 +516,7 @@ class LinkageNetwork(Result):
         return _cp_style(geometry="point", size_column="degree")
 
     def to_gpkg(self, path: str | Path, layer: str | None = None, *, curved: bool = False, k: int = 4,
-                tiers: Any = "jenks", **kwargs: Any) -> Path:
+                tiers: Any = "fisher_jenks", **kwargs: Any) -> Path:
         """Write ``<layer>_nodes`` (points) and ``<layer>_links`` (lines) as two styled layers."""
         from .. import export
 
@@ -480,7 +535,7 @@ class LinkageNetwork(Result):
         top: int | str | None = None,
         curved: bool = True,
         k: int = 4,
-        tiers: Any = "jenks",
+        tiers: Any = "fisher_jenks",
         node_size: str | Sequence[float] = "degree",
         labels: bool | int = True,
         title: str | None = None,

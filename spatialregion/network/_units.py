@@ -27,18 +27,18 @@ if TYPE_CHECKING:  # pragma: no cover
 _NAME_COLUMNS = ("name_short", "name", "city", "NAME")
 
 
-def unit_points(gdf: Any, point: Literal["representative", "centroid"] = "representative") -> gpd.GeoSeries:
-    """One point per unit, in EPSG:4490 (lon/lat), used as network node.
+def _node_points(gdf: Any, points: Literal["representative", "centroid"] = "representative") -> gpd.GeoSeries:
+    """One point per unit (EPSG:4490 lon/lat GeoSeries, index as ``gdf``), used as network node.
 
-    ``"representative"``: :meth:`shapely.Geometry.representative_point`
-    computed in the layer's own CRS (guaranteed inside the polygon, so a
-    crescent-shaped unit keeps its node inside); ``"centroid"``: the area
-    centroid computed in the China Albers equal-area projection (may fall
-    outside concave units).  Point layers are used as they are.
+    The points are :func:`spatialregion.weights.unit_points` (the one
+    implementation): ``"representative"`` a point guaranteed inside the polygon,
+    ``"centroid"`` the area centroid in the China Albers equal-area CRS (may
+    fall outside concave units); point layers are used as they are.
     """
     import geopandas as gpd
 
-    from ..crs import ALBERS, GEOGRAPHIC
+    from ..crs import GEOGRAPHIC
+    from ..weights import unit_points
 
     if not isinstance(gdf, (gpd.GeoDataFrame, gpd.GeoSeries)):
         raise InputError("distance='geodesic' needs a GeoDataFrame (or pass distance=<matrix>)")
@@ -47,15 +47,23 @@ def unit_points(gdf: Any, point: Literal["representative", "centroid"] = "repres
     bad = geom.isna() | geom.is_empty
     if bad.any():
         raise GeometryError(f"missing or empty geometry in {describe_rows(geom.index[bad])}")
-    if (geom.geom_type == "Point").all():
-        pts = geom
-    elif point == "representative":
-        pts = geom.representative_point()
-    elif point == "centroid":
-        pts = geom.to_crs(ALBERS).centroid
-    else:
-        raise InputError(f"point={point!r} is not supported; use 'representative' or 'centroid'")
-    return gpd.GeoSeries(pts, crs=pts.crs).to_crs(GEOGRAPHIC)
+    if points not in ("representative", "centroid"):
+        raise InputError(f"points={points!r} is not supported; use 'representative' or 'centroid'")
+    ll = unit_points(gpd.GeoDataFrame(geometry=geom.to_numpy(), crs=geom.crs), points)
+    return gpd.GeoSeries(gpd.points_from_xy(ll[:, 0], ll[:, 1]), index=geom.index, crs=GEOGRAPHIC)
+
+
+def _node_frame(results: pd.DataFrame, units: Any, geometry: Any) -> pd.DataFrame:
+    """Per-node frame: the units' id/name/value columns (not repeated), then ``results``; geometry when known."""
+    frame = results
+    if units is not None:
+        keep = [c for c in units.columns if c not in results.columns]
+        frame = pd.concat([units[keep].set_axis(results.index), results], axis=1)
+    if geometry is not None:
+        import geopandas as gpd
+
+        return gpd.GeoDataFrame(frame, geometry=geometry.to_numpy(), crs=geometry.crs)
+    return frame
 
 
 def _unit_names(data: Any, name_column: str | None, ids: Sequence[Any]) -> np.ndarray:
