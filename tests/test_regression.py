@@ -532,3 +532,24 @@ def test_nat_equal_spreg(model):
     assert res.llf == pytest.approx(float(np.ravel(m.logll)[0]), abs=1e-5)
     if model == "sar":  # the values in spreg's test suite (README of the data)
         _close_coef(res.params[["RD", "PS", "rho"]], [0.80058859, -2.60035236, 0.19030424])
+
+
+def test_cli_regress(tmp_path):
+    from typer.testing import CliRunner
+
+    import spatialregion as sr
+    from spatialregion import cli, datasets
+
+    cli._register_all()
+    app = cli.app
+
+    csv = datasets.table_path("provincial_sdm_panel.csv")
+    r = CliRunner().invoke(app, ["regress", str(csv), "--y", "y", "--x", "x1,x2", "--model", "sdm", "--effects", "twoway",
+                                 "--id-column", "adcode", "--period-column", "year", "--layer", "provinces",
+                                 "--join-column", "adcode", "-o", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    coef = pd.read_csv(tmp_path / "regress_coefficients.csv", encoding="utf-8-sig").set_index("parameter")
+    ref = R.fit(datasets.provincial_sdm_panel(), "y ~ x1 + x2", model="sdm", effects="twoway", id_column="adcode",
+                period_column="year", weights=sr.weights.build(sr.load("provinces"), method="queen", id_column="adcode"))
+    np.testing.assert_allclose(coef["coef"].to_numpy(), ref.params.to_numpy(), rtol=1e-10)
+    assert (tmp_path / "regress_sdm_tests.csv").exists() and "Wald SDM" in r.output

@@ -15,4 +15,5 @@ MODULES = (
     "detector",
     "network",
     "zoning",
+    "regression",
 )
