@@ -9,6 +9,13 @@ Cases covered
 * Local Moran: Is, EI, VI, EIc, VIc, analytic z and quadrants equal
   esda.Moran_Local within 1e-8; p_sim ("directed") agrees with esda's in
   distribution (slow test); cluster labels = quadrant where p <= alpha.
+* Default LISA inference is GeoDa/esda's (folded one-sided p_sim, (M+1)/(R+1)): on libpysal's
+  bundled Columbus (CRIME, queen) p_sim within Monte-Carlo error of an independent reference
+  (9,999 draws) and the cluster map equal to it away from units whose p is within 3 s.d. of 0.05
+  (20 significant units, HL and LH outliers kept); two-sided = min(1, 2 p); slow: the same
+  against esda.Moran_Local with 9,999 and 999 permutations.
+* Ties (binary data): p_sim equals exact enumeration with ties in both tails; esda's rule would
+  give a smaller p (the documented difference).
 * Islands: zero lag, reported, cluster "no_neighbours", z NaN.
 * Bad input: NaN, constant, mismatched ids, bad alpha/inference.
 * Results: frames, summaries, LISA style/plot/to_gpkg on provinces, Moran scatter plot.
@@ -119,6 +126,111 @@ def test_local_p_sim_agrees_with_esda():
     assert diff.mean() < 1.25 * np.abs(r.p_sim - r2.p_sim).mean() + 0.004
     assert abs(np.mean(r.p_sim - e.p_sim)) < 0.015
     assert np.corrcoef(r.z_sim, e.z_sim)[0, 1] > 0.99
+
+
+@pytest.fixture(scope="module")
+def columbus():
+    """libpysal's bundled Columbus neighbourhoods (49 units, offline) and their queen graph."""
+    import geopandas as gpd
+    from libpysal import examples
+
+    gdf = gpd.read_file(examples.get_path("columbus.shp"))
+    return gdf, Graph.build_contiguity(gdf, rook=False)
+
+
+def _folded_p_reference(x, A, permutations, rng):
+    """GeoDa/esda's local Moran pseudo p written out independently: conditional permutation
+    (x_i fixed, k_i neighbours drawn without replacement from the other n - 1 values), the
+    number of simulated I_i >= I_i folded to the smaller side, (M + 1)/(R + 1)."""
+    n = x.size
+    z = (x - x.mean()) / x.std()
+    W = A / A.sum(1, keepdims=True)
+    I_obs = (n - 1) * z * (W @ z) / (z @ z)
+    p = np.empty(n)
+    for i in range(n):
+        nb = np.nonzero(W[i])[0]
+        others = np.delete(z, i)
+        draws = np.argsort(rng.random((permutations, n - 1)), axis=1)[:, : nb.size]
+        lag = (others[draws] * W[i, nb]).sum(1)  # equal row weights: order of the draws irrelevant
+        sims = (n - 1) * z[i] * lag / (z @ z)
+        larger = (sims >= I_obs[i]).sum()
+        p[i] = (min(larger, permutations - larger) + 1) / (permutations + 1)
+    return p
+
+
+def _agree(p, ref, r_p, r_ref, clusters, ref_clusters, alpha=0.05):
+    """p within Monte-Carlo error of the reference (4.5 s.d. of the difference of the two estimates);
+    clusters equal except where the reference p is within 3 s.d. of alpha. Returns the number of
+    units left out as borderline."""
+    se = np.sqrt(ref * (1 - ref) / r_p + ref * (1 - ref) / r_ref)
+    assert np.all(np.abs(p - ref) <= 4.5 * se + 1.0 / (r_p + 1)), np.max(np.abs(p - ref) / se)
+    border = np.abs(ref - alpha) <= 3 * np.sqrt(alpha * (1 - alpha) * (1 / r_p + 1 / r_ref)) + 1.0 / (r_p + 1)
+    np.testing.assert_array_equal(clusters[~border], ref_clusters[~border])
+    return int(border.sum())
+
+
+def test_local_default_inference_is_geoda_columbus(columbus):
+    """Default local_moran = GeoDa/esda's folded one-sided p (independent reference with 9,999 draws)."""
+    gdf, g = columbus
+    x = gdf["CRIME"].to_numpy()
+    ref = _folded_p_reference(x, g.sparse.toarray(), 9999, np.random.default_rng(11))
+    quads = np.array(["", "HH", "LH", "LL", "HL"], dtype=object)
+    r = AC.local_moran(gdf, "CRIME", weights=g, seed=7)  # defaults: 999 permutations, "directed", alpha 0.05
+    assert r.alternative == "directed" and r.permutations == 999 and r.inference == "permutation"
+    ref_clusters = np.where(ref <= 0.05, quads[r.quadrant], "ns")
+    border = _agree(r.p_sim, ref, 999, 9999, r.cluster, ref_clusters)
+    assert abs((r.cluster != "ns").sum() - 20) <= border  # GeoDa/esda: 20 significant units (11 HH, 7 LL, 1 LH, 1 HL)
+    r9 = AC.local_moran(gdf, "CRIME", weights=g, seed=8, permutations=9999)
+    border9 = _agree(r9.p_sim, ref, 9999, 9999, r9.cluster, ref_clusters)
+    assert border9 <= 2 and abs((r9.cluster != "ns").sum() - 20) <= border9
+    assert {"HL", "LH"} <= set(r9.cluster)  # the outliers the old two-sided default lost
+    two = AC.local_moran(gdf, "CRIME", weights=g, seed=7, alternative="two-sided")
+    np.testing.assert_allclose(two.p_sim, np.minimum(1, 2 * r.p_sim))
+    assert (two.cluster != "ns").sum() < (r.cluster != "ns").sum()
+
+
+@pytest.mark.slow  # esda's numba kernels compile for ~80 s in every fresh process
+def test_local_p_sim_vs_esda_columbus_9999(columbus):
+    gdf, g = columbus
+    x = gdf["CRIME"].to_numpy()
+    quads = np.array(["", "HH", "LH", "LL", "HL"], dtype=object)
+    for perms, seed in ((9999, 1), (999, 2)):
+        e = _q(esda.Moran_Local, x, g, permutations=perms, seed=seed, n_jobs=1)
+        r = AC.local_moran(gdf, "CRIME", weights=g, permutations=perms, seed=seed + 10)
+        np.testing.assert_array_equal(r.quadrant, e.q)
+        e_clusters = np.where(e.p_sim <= 0.05, quads[e.q], "ns")
+        border = _agree(r.p_sim, e.p_sim, perms, perms, r.cluster, e_clusters)
+        assert abs((r.cluster != "ns").sum() - (e_clusters != "ns").sum()) <= border
+
+
+def test_ties_counted_in_both_tails():
+    """Binary data: exact enumeration of the conditional permutations. Ties with the observed
+    I_i count in both tails here; esda's rule (>= vs <) would leave them out of the lower tail."""
+    from itertools import combinations
+
+    x = np.array([1.0, 1, 0, 1, 0, 0, 1, 0, 1, 0])
+    n = x.size
+    f = [0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9]
+    nb = [1, 0, 2, 1, 3, 2, 4, 3, 5, 4, 6, 5, 7, 6, 8, 7, 9, 8]
+    g = Graph.from_arrays(f, nb, np.ones(len(f)))
+    r = AC.local_moran(x, weights=g, permutations=49_999, seed=3)
+    z = (x - x.mean()) / x.std()
+    A = g.sparse.toarray()
+    esda_rule_differs = False
+    for i in range(n):
+        k = int(A[i].sum())
+        others = np.delete(z, i)
+        lag_obs = A[i] @ z / k
+        lags = np.array([others[list(c)].mean() for c in combinations(range(n - 1), k)])
+        I_sims, I_obs = z[i] * lags, z[i] * lag_obs
+        ge = np.mean(I_sims >= I_obs - 1e-12)
+        le = np.mean(I_sims <= I_obs + 1e-12)
+        exact = min(ge, le)
+        # Monte-Carlo s.d. with 49,999 draws <= 0.0023; 5 s.d. tolerance
+        assert r.p_sim[i] == pytest.approx(exact, abs=0.012), i
+        esda_rule = min(ge, np.mean(I_sims < I_obs - 1e-12))
+        esda_rule_differs |= esda_rule < exact - 0.05
+    assert esda_rule_differs  # the documented difference is real on binary data
 
 
 def test_clusters_follow_quadrant_and_p():

@@ -21,6 +21,18 @@ Cases covered
 * Mann–Kendall S, variance with ties and Z against hand values and scipy's
   Kendall tau; every one of the 17 emerging patterns from constructed series;
   an end-to-end emerging panel (wide and long give identical results).
+* Issue 12: weights as given by default ("O"): inverse-distance Gi* finite; G equal to esda's
+  with the same weights, z = esda's numerator over Ord–Getis's exact variance (S1 = sum w^2),
+  equal to a dense computation; binary default equals esda's binary Gi*; wrong calls (list or
+  Graph as column, positional weights, bad self_weight, scheme names); id/name/value columns in
+  to_frame and GeoPackage; shuffled rows and id_column align by id.
+* Emerging hot spots: space-time Gi* equal to an independent dense (nT x nT) computation for
+  time_step 1 and 2, weights "O" and "B"; time_step=0 equals per-period getis_ord (with FDR);
+  12x12x10 synthetic cubes (block hot every other period -> persistent_hot, per period
+  sporadic_hot; common upward trend -> consecutive_hot everywhere, the bin series checked
+  against the documented rules); overlapping rules resolved in ArcGIS's order; Mann–Kendall
+  with and without continuity correction; wide/long panels, month labels needing periods=,
+  numeric periods; wrong calls; CLI `emerging` and `hotspots` CSV/GeoPackage with ids/names/values.
 * Hypothesis: Gi* z invariant to affine transforms a·x + b (a > 0), and
   relabelling units permutes the outputs.
 """
