@@ -17,6 +17,10 @@ Cases covered
   haversine, bearing of an eastward move, year parsing and speed, rotation change wrap;
 * GeoPackage: three layers with QGIS styles in ``layer_styles``; the map draws ellipses
   and arrows; the embedded provinces (when the boundary layer is available);
+* calling convention (issue 12): value weights are ``sample_weight`` (keyword-only; a
+  Graph raises), ``migration(data, columns)`` rejects a str; unit points come from
+  ``weights.unit_points`` (centre = weighted mean of them in Albers); results are table
+  results that still write their polygons to GeoPackage.
 * bad input: NaN / negative / all-zero weights, unknown weight column, wrong length,
   geographic target CRS, missing CRS, fewer than 3 units, n_std/scale outside the choices.
 """
@@ -67,9 +71,10 @@ def test_hand_case_line_at_30_degrees():
     xy = np.array([c + 3000 * u, c - 3000 * u, c + 1000 * v, c - 1000 * v])
     e = standard_ellipse(albers_points(xy), crs=ALBERS, scale="plain")
     assert e.rotation_deg == pytest.approx(30.0, abs=1e-9)
-    # along: (3000² + 3000²)/4, across: (1000² + 1000²)/4
-    assert e.semi_major_km == pytest.approx(np.sqrt(18e6 / 4) / 1000, rel=1e-12)
-    assert e.semi_minor_km == pytest.approx(np.sqrt(2e6 / 4) / 1000, rel=1e-12)
+    # along: (3000² + 3000²)/4, across: (1000² + 1000²)/4; the unit points pass through
+    # weights.unit_points' lon/lat and back (round trip ~1e-9 m), hence abs 1e-11 km
+    assert e.semi_major_km == pytest.approx(np.sqrt(18e6 / 4) / 1000, rel=0, abs=1e-11)
+    assert e.semi_minor_km == pytest.approx(np.sqrt(2e6 / 4) / 1000, rel=0, abs=1e-11)
     assert (e.centre_x, e.centre_y) == pytest.approx(tuple(c), abs=1e-6)
     arc = standard_ellipse(albers_points(xy), crs=ALBERS)  # default arcgis: x sqrt(2)
     assert arc.semi_major_km == pytest.approx(np.sqrt(2) * e.semi_major_km, rel=1e-12)
@@ -98,12 +103,12 @@ def test_matches_eigen_decomposition_and_translation(pts, shift):
     ref_a, ref_b, ref_az = eigen_sde(xy, w)
     if ref_a < 1.0 or (ref_a - ref_b) / ref_a < 1e-6:  # degenerate or circular: rotation undefined
         return
-    e = standard_ellipse(albers_points(xy, w=w), "w", crs=ALBERS)
+    e = standard_ellipse(albers_points(xy, w=w), sample_weight="w", crs=ALBERS)
     assert e.semi_major_km * 1000 == pytest.approx(ref_a, rel=1e-7)
     assert e.semi_minor_km * 1000 == pytest.approx(ref_b, rel=1e-6, abs=1e-3)
     diff = (e.rotation_deg - ref_az + 90) % 180 - 90
     assert abs(diff) < 1e-4
-    moved = standard_ellipse(albers_points(xy + np.array(shift), w=w), "w", crs=ALBERS)
+    moved = standard_ellipse(albers_points(xy + np.array(shift), w=w), sample_weight="w", crs=ALBERS)
     assert moved.semi_major_km == pytest.approx(e.semi_major_km, rel=1e-7)
     assert moved.centre_x == pytest.approx(e.centre_x + shift[0], abs=1e-3)
 
@@ -112,7 +117,7 @@ def test_pointpats_peers(rng):
     xy = rng.normal(0, 1, (60, 2)) @ np.array([[300_000.0, 120_000.0], [0.0, 150_000.0]]) + [600_000.0, 3_300_000.0]
     w = rng.uniform(0.5, 5.0, 60)
     g = albers_points(xy, w=w)
-    e = standard_ellipse(g, "w", crs=ALBERS)
+    e = standard_ellipse(g, sample_weight="w", crs=ALBERS)
     cx, cy = ppc.weighted_mean_center(xy, w)
     assert (e.centre_x, e.centre_y) == pytest.approx((cx, cy), rel=1e-12)
     a, b, _ = ppc.ellipse(xy, weights=w, method="yuill", crimestatCorr=True, degfreedCorr=False)
@@ -138,8 +143,8 @@ def test_geographic_input_and_mean_centre():
     lon = np.array([100.0, 110.0, 120.0, 110.0])
     lat = np.array([30.0, 35.0, 30.0, 25.0])
     g = gpd.GeoDataFrame({"w": [1.0, 1.0, 1.0, 5.0]}, geometry=gpd.points_from_xy(lon, lat), crs=4490)
-    e = standard_ellipse(g, "w")
-    mlon, mlat = mean_centre(g, "w")
+    e = standard_ellipse(g, sample_weight="w")
+    mlon, mlat = mean_centre(g, sample_weight="w")
     assert (e.centre_lon, e.centre_lat) == pytest.approx((mlon, mlat), abs=1e-9)
     # the weighted centre in Albers is pulled towards the heavy southern point
     assert 25 < mlat < 30 and 108 < mlon < 112
@@ -212,21 +217,21 @@ def test_gpkg_layers_and_map(tmp_path):
 def test_bad_input():
     g = eastward_units()
     with pytest.raises(MissingValueError, match="row"):
-        standard_ellipse(g.assign(w=[1, np.nan, 1, 1, 1]), "w")
+        standard_ellipse(g.assign(w=[1, np.nan, 1, 1, 1]), sample_weight="w")
     with pytest.raises(InputError, match="negative"):
-        standard_ellipse(g.assign(w=[1, -1, 1, 1, 1]), "w")
-    with pytest.raises(InputError, match="all zero"):
-        standard_ellipse(g.assign(w=0.0), "w")
-    with pytest.raises(InputError, match="not in the data"):
-        standard_ellipse(g, "gdp")
-    with pytest.raises(InputError, match="one weight per unit"):
-        standard_ellipse(g, [1.0, 2.0])
+        standard_ellipse(g.assign(w=[1, -1, 1, 1, 1]), sample_weight="w")
+    with pytest.raises(InputError, match="zero for every unit"):
+        standard_ellipse(g.assign(w=0.0), sample_weight="w")
+    with pytest.raises(InputError, match="not a column"):
+        standard_ellipse(g, sample_weight="gdp")
+    with pytest.raises(InputError, match="2 values but the data has 5 units"):
+        standard_ellipse(g, sample_weight=[1.0, 2.0])
     with pytest.raises(CRSError, match="geographic"):
         standard_ellipse(g, crs="EPSG:4326")
     with pytest.raises(CRSError):
         standard_ellipse(g.set_crs(None, allow_override=True))
     with pytest.raises(InputError, match="at least 3"):
-        standard_ellipse(g.assign(w=[1.0, 1.0, 0, 0, 0]), "w")
+        standard_ellipse(g.assign(w=[1.0, 1.0, 0, 0, 0]), sample_weight="w")
     with pytest.raises(InputError, match="n_std"):
         standard_ellipse(g, n_std=4)
     with pytest.raises(InputError, match="scale"):
@@ -270,11 +275,45 @@ def test_cli_and_demo(tmp_path):
     csv = datasets.table_path("ai_index_provinces.csv")
     res = CliRunner().invoke(
         app,
-        ["ellipse", "provinces", "-w", "ai2011,ai2022", "--table", str(csv), "--on", "name_short=province", "-o", str(tmp_path), "--no-figure"],
+        ["ellipse", "provinces", "-c", "ai2011,ai2022", "--table", str(csv), "--on", "name_short=province", "-o", str(tmp_path), "--no-figure"],
     )
     assert res.exit_code == 0, res.output
     path = pd.read_csv(tmp_path / "sde_path.csv", encoding="utf-8-sig")
     assert len(path) == 1 and path["distance_km"].iloc[0] > 0
     assert (tmp_path / "sde.gpkg").exists()
-    bad = CliRunner().invoke(app, ["ellipse", "provinces", "-w", "ai2011", "--table", str(csv), "--on", "nope"])
+    bad = CliRunner().invoke(app, ["ellipse", "provinces", "-c", "ai2011", "--table", str(csv), "--on", "nope"])
     assert bad.exit_code != 0 and "nope" in str(bad.exception)
+
+
+def test_calling_convention_sample_weight_and_contract(tmp_path, provinces_queen):
+    """sample_weight are value weights (a Graph raises), keyword-only; unit points from weights.unit_points;
+    ellipse results are table results that still write their polygons to a GeoPackage."""
+    import geopandas as gpd
+    from pyproj import Transformer
+
+    from spatialregion.cli import demo_provinces
+    from spatialregion.results import TableResult
+    from spatialregion.weights import unit_points
+
+    prov = demo_provinces()
+    with pytest.raises(InputError, match="spatial weights go to weights="):
+        standard_ellipse(prov, sample_weight=provinces_queen)
+    with pytest.raises(TypeError):
+        standard_ellipse(prov, "ai2022")  # sample_weight is keyword-only
+    with pytest.raises(TypeError):
+        mean_centre(prov, "ai2022")
+    with pytest.raises(InputError, match="list of column names"):
+        migration(prov, "ai2022")
+    e = standard_ellipse(prov, sample_weight="ai2022")
+    # the centre is the weighted mean of weights.unit_points projected to China Albers
+    ll = unit_points(prov)
+    x, y = Transformer.from_crs("EPSG:4326", ALBERS, always_xy=True).transform(ll[:, 0], ll[:, 1])
+    w = prov["ai2022"].to_numpy()
+    assert (e.centre_x, e.centre_y) == pytest.approx((np.dot(w, x) / w.sum(), np.dot(w, y) / w.sum()), rel=0, abs=1e-6)
+    assert mean_centre(prov, sample_weight=prov["ai2022"]) == pytest.approx((e.centre_lon, e.centre_lat), abs=1e-9)
+    assert e.sample_weight == "ai2022"
+    m = migration(prov, ["ai2011", "ai2022"])
+    for r in (e, m):
+        assert isinstance(r, TableResult) and str(r.summary()) and r == r
+    back = gpd.read_file(e.to_gpkg(tmp_path / "e.gpkg"))
+    assert len(back) == 1 and back["semi_major_km"].iloc[0] == pytest.approx(e.semi_major_km)

@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
     @app.command("ellipse")
     def ellipse_command(
         units: str = typer.Argument(..., help="vector file or embedded layer (provinces, prefectures)"),
-        weights: str = typer.Option(..., "--weights", "-w", help="weight column(s), comma-separated, one per period"),
+        columns: str = typer.Option(..., "--columns", "-c", help="value column(s) weighting the units (sample weights), comma-separated, one per period"),
         table: str = typer.Option("", "--table", help="optional CSV joined to the units (one row per unit)"),
         on: str = typer.Option("name_short", "--on", help="join key: 'key' or 'unit_key=table_key'"),
         n_std: int = typer.Option(1, "--n-std", help="ellipse size in standard deviations (1, 2, 3)"),
@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
         gdf = read_units(units)
         if table:
             gdf = _join(gdf, table, on)
-        cols = [c.strip() for c in weights.split(",") if c.strip()]
+        cols = [c.strip() for c in columns.split(",") if c.strip()]
         for p in run(gdf, cols, out, n_std=n_std, scale=scale, echo=typer.echo, figure=figure):
             typer.echo(f"wrote {p}")
 
