@@ -56,7 +56,18 @@ def _ramanujan(a: np.ndarray | float, b: np.ndarray | float) -> Any:
 
 
 def direction_words(bearing_deg: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Chinese and English compass words (8 sectors of 45°, 北 = [337.5°, 22.5°)) of bearings."""
+    """Chinese and English compass words (8 sectors of 45°, 北 = [337.5°, 22.5°)) of bearings.
+
+    Parameters
+    ----------
+    bearing_deg : float or array-like
+        Bearings in degrees clockwise from north (any range; taken modulo 360).
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(zh, en)``: e.g. ``"东北"`` and ``"northeast"`` for 45°.
+    """
     b = np.asarray(bearing_deg, dtype=float) % 360.0
     k = np.floor((b + 22.5) / 45.0).astype(int) % 8
     zh = np.array([DIRECTIONS[i].zh for i in np.atleast_1d(k)], dtype=object)
