@@ -101,3 +101,21 @@ def provincial_sdm_panel() -> pd.DataFrame:
         310 rows, one per province and year.
     """
     return pd.read_csv(table_path("provincial_sdm_panel.csv"))
+
+
+def ai_gdp_pc_ranks() -> pd.DataFrame:
+    """Ranks of the 31 mainland provinces by the 2022 AI development index and by 2022 GDP per capita.
+
+    Columns ``province`` (short Chinese name, as :func:`ai_index`),
+    ``ai_rank_2022`` (1 = highest index) and ``gdp_pc_rank_2022`` (1 = highest
+    GDP per capita), as printed in Table 6 ("2022年中国人工智能发展与经济发展的一致性分析")
+    of the same paper as :func:`ai_index`; see
+    ``data/tables/ai_gdp_pc_ranks_2022_README.md``.  Used by
+    :func:`spatialregion.drivers.rank_consistency` (``examples/rank_consistency_ai_2022.py``).
+
+    Returns
+    -------
+    DataFrame
+        31 rows.
+    """
+    return pd.read_csv(table_path("ai_gdp_pc_ranks_2022.csv"))

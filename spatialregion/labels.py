@@ -23,6 +23,7 @@ __all__ = [
     "LINK_TIERS",
     "DIRECTIONS",
     "RANK_CLASSES",
+    "RANK_LEVELS",
     "NO_NEIGHBOURS",
     "EMERGING_PATTERNS",
     "MARKOV_CLASSES",
@@ -171,11 +172,18 @@ DIRECTIONS: tuple[Label, ...] = (
 )
 
 
-#: Rank consistency of an index against a reference (e.g. GDP per capita rank).
+#: Rank consistency of an index against a reference (e.g. GDP per capita rank): the type, by the
+#: sign of rank(index) − rank(reference) (negative: the index ranks above the reference → 超前).
 RANK_CLASSES: tuple[Label, ...] = (
     Label("lagging", "滞后", "Lagging", "#d73027"),
     Label("in_step", "同步", "In step", "#ffffbf"),
     Label("ahead", "超前", "Ahead", "#1a9850"),
+)
+
+#: Rank consistency level, by |rank(index) − rank(reference)| <= threshold (default 3).
+RANK_LEVELS: tuple[Label, ...] = (
+    Label("high", "一致性水平较高", "High consistency", "#4575b4"),
+    Label("low", "一致性水平较低", "Low consistency", "#fdae61"),
 )
 
 

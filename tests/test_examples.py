@@ -17,7 +17,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "script", ["dagum_ai_index.py", "bth_coupling.py", "bth_network.py", "national_network.py", "zoning_shares.py",
-               "yearbook_gdp_pc.py"]
+               "yearbook_gdp_pc.py", "rank_consistency_ai_2022.py"]
 )
 def test_example_runs(script, tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "argv", [script, str(tmp_path)])

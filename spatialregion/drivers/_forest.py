@@ -1,39 +1,4 @@
-"""Drivers of an index: random-forest importance with spatially blocked CV, and rank consistency.
-
-Random forest (``random_forest_drivers``)
-    A :class:`sklearn.ensemble.RandomForestRegressor` explains Y by the factors.
-    Because neighbouring units are alike, ordinary K-fold cross-validation leaks
-    information between training and test units and overstates accuracy (Roberts
-    et al. 2017); folds here are **spatial blocks**: the groups of a column
-    (e.g. ``region3``) or k-means clusters of the units' coordinates (China
-    Albers equal-area metres), one block left out per fold (``GroupKFold``).
-
-    * permutation importance (Breiman 2001): the decrease of the out-of-fold
-      R² (over all units) when one factor's values are shuffled within each
-      held-out block before predicting it, mean and s.d. over ``permutations``
-      shuffles.  Pooling the out-of-fold predictions keeps the measure stable
-      when blocks are small (an R² on a 3-unit block is meaningless);
-    * impurity importance (mean decrease in impurity, MDI) of a forest fitted on
-      all units;
-    * partial dependence of Y on each factor (Friedman 2001) from the full forest;
-    * a side-by-side table with the geographic detector's q and the Spearman
-      rank correlation between the importance and q rankings.
-
-    scikit-learn is an optional dependency (extra ``ml``): ``pip install "spatialregion[ml]"``.
-
-Rank consistency (``rank_consistency``)
-    Papers compare a unit's rank in an index with its rank in GDP per capita
-    (or any reference).  With ranks 1 = highest, ``diff = rank_reference −
-    rank_index``; ``diff >= threshold`` → 超前 ahead (the index ranks better than
-    the reference), ``diff <= −threshold`` → 滞后 lagging, otherwise 同步 in step.
-
-References
-----------
-Breiman, L. (2001). Random forests. Machine Learning 45: 5–32.
-Friedman, J. H. (2001). Greedy function approximation: a gradient boosting machine. Ann. Stat. 29(5).
-Roberts, D. R., et al. (2017). Cross-validation strategies for data with temporal, spatial,
-hierarchical, or phylogenetic structure. Ecography 40: 913–929.
-"""
+"""Random-forest drivers with spatially blocked cross-validation (see :mod:`spatialregion.drivers`)."""
 
 from __future__ import annotations
 
@@ -45,21 +10,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._validation import check_unique_ids, describe_rows, finite_array, rng_from_seed
-from .detector import response_and_factors
-from .errors import ConstantError, InputError, MissingValueError
-from .labels import RANK_CLASSES
-from .results import Result, Summary, SummaryTable
-
-__all__ = [
-    "RANK_CLASSES",
-    "DriversResult",
-    "RankConsistencyResult",
-    "random_forest_drivers",
-    "rank_consistency",
-    "spatial_blocks",
-]
-
+from .._validation import finite_array, rng_from_seed
+from ..detector import response_and_factors
+from ..errors import InputError
+from ..results import Summary, SummaryTable, TableResult
 
 
 def _sklearn():
@@ -80,21 +34,34 @@ def _is_gdf(data: Any) -> bool:
     return isinstance(data, gpd.GeoDataFrame)
 
 
-def spatial_blocks(data: Any, n_blocks: int = 5, seed: int | np.random.Generator | None = None) -> np.ndarray:
+def spatial_blocks(data: Any, *, n_blocks: int = 5, seed: int | np.random.Generator | None = None) -> np.ndarray:
     """Block id 0 … n_blocks−1 of every unit by k-means of its coordinates.
 
     Coordinates are the units' representative points projected to the China
     Albers equal-area CRS (metres), so blocks are compact on the ground.
-    ``data`` is a GeoDataFrame (any CRS) or an (n, 2) array of planar coordinates.
+
+    Parameters
+    ----------
+    data : GeoDataFrame or array of shape (n, 2)
+        Units (any CRS) or planar coordinates.
+    n_blocks : int
+        Number of blocks (2 … n).
+    seed : int, Generator or None
+        Seed of the k-means initialisation.
+
+    Returns
+    -------
+    ndarray of int
+        Block of every unit, numbered by first appearance.
     """
     _sklearn()
     from sklearn.cluster import KMeans
 
     if _is_gdf(data):
-        from .crs import ALBERS
+        from ..crs import ALBERS
 
         if data.crs is None:
-            from .errors import CRSError
+            from ..errors import CRSError
 
             raise CRSError("data has no CRS; set it with .set_crs(...) before building spatial blocks")
         pts = data.geometry.representative_point().to_crs(ALBERS)
@@ -116,13 +83,15 @@ def spatial_blocks(data: Any, n_blocks: int = 5, seed: int | np.random.Generator
 # random forest
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
-class DriversResult(Result):
-    """Random-forest drivers of Y.
+class DriversResult(TableResult):
+    """Random-forest drivers of a response: importance table, blocked cross-validation, partial dependence.
 
     Attributes
     ----------
-    y : str
+    column : str
+        The response column.
     factors : tuple of str
+        The factor columns.
     importance : DataFrame
         Per factor: ``permutation`` (mean decrease of the out-of-fold R² when
         the factor is shuffled within held-out blocks), ``permutation_sd`` (s.d. over shuffles),
@@ -134,14 +103,20 @@ class DriversResult(Result):
     cv : DataFrame
         Per fold: held-out block, ``n_train``, ``n_test``, ``r2`` (held-out R²).
     predictions : DataFrame
-        Per unit: ``y``, out-of-fold ``prediction``, ``residual``, ``block``.
+        Per unit (index as the input): the response, out-of-fold ``prediction``, ``residual``, ``block``.
     partial_dependence : dict of DataFrame
         Factor → ``value``, ``average`` (partial dependence of Y).
     n_estimators, permutations, blocks, seed
         Settings (``blocks`` says how folds were formed).
+
+    References
+    ----------
+    Breiman, L. (2001). Random forests. Machine Learning 45: 5–32.
+    Roberts, D. R., et al. (2017). Cross-validation strategies for data with temporal, spatial,
+    hierarchical, or phylogenetic structure. Ecography 40: 913–929.
     """
 
-    y: str
+    column: str
     factors: tuple[str, ...]
     importance: pd.DataFrame
     rank_correlation: pd.DataFrame
@@ -154,10 +129,21 @@ class DriversResult(Result):
     seed: int | None = None
 
     def to_frame(self) -> pd.DataFrame:
-        """Per unit: y, out-of-fold prediction, residual and block (GeoDataFrame when geometry is known)."""
-        return self._with_geometry(self.predictions.copy())
+        """The importance table, tidy: one row per factor (``factor`` first), most important first.
+
+        Returns
+        -------
+        DataFrame
+        """
+        return self.importance.reset_index()
 
     def summary(self) -> Summary:
+        """Importance and q, rank agreement with the detector, and the cross-validation folds.
+
+        Returns
+        -------
+        Summary
+        """
         cv = self.cv.copy()
         tables = (
             SummaryTable("Factor importance (random forest) and geographic-detector q", self.importance),
@@ -167,24 +153,31 @@ class DriversResult(Result):
         notes = (
             f"Random forest: {self.n_estimators} trees; folds: {self.blocks}; permutation importance = mean "
             f"decrease of the out-of-fold R² over {self.permutations} shuffles within held-out blocks.",
-            f"Out-of-fold R² over all units: {_r2(self.predictions['y'], self.predictions['prediction']):.4f}.",
+            f"Out-of-fold R² over all units: {_r2(self.predictions[self.column], self.predictions['prediction']):.4f}.",
         )
-        return Summary(f"Random-forest drivers of {self.y}", tables, notes)
+        return Summary(f"Random-forest drivers of {self.column}", tables, notes)
 
-    def _style(self):
-        from . import export
+    def plot(self, ax: Any = None, kind: Literal["importance", "partial_dependence"] = "importance", **kwargs: Any):
+        """Importance bars (``"importance"``) or partial-dependence curves (``"partial_dependence"``).
 
-        blocks = sorted(self.predictions["block"].unique())
-        return export.categorized("block", blocks, _qualitative(len(blocks)), [str(b) for b in blocks],
-                                  title="CV block 空间分块")
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Axes to draw on (partial dependence: one per factor).
+        kind : {"importance", "partial_dependence"}
+            The chart.
+        **kwargs
+            Unused (accepted for a uniform ``plot`` signature).
 
-    def plot(self, ax: Any = None, kind: Literal["importance", "partial_dependence", "map"] = "importance", **kwargs: Any):
-        """Importance bars (``"importance"``), partial-dependence curves, or a map of the CV blocks."""
-        if kind == "map":
-            return super().plot(ax=ax, **kwargs)
+        Returns
+        -------
+        matplotlib Axes
+        """
+        if kind not in ("importance", "partial_dependence"):
+            raise InputError(f"kind={kind!r} is not supported; use 'importance' or 'partial_dependence'")
         import matplotlib.pyplot as plt
 
-        from . import maps
+        from .. import maps
 
         maps.use_cjk_font()
         if kind == "importance":
@@ -193,7 +186,7 @@ class DriversResult(Result):
             imp = self.importance.sort_values("permutation")
             ax.barh(imp.index.astype(str), imp["permutation"], xerr=imp["permutation_sd"], color="#4575b4", alpha=0.85)
             ax.set_xlabel("decrease of out-of-fold R² (permutation)")
-            ax.set_title(f"Random-forest importance: {self.y}")
+            ax.set_title(f"Random-forest importance: {self.column}")
             return ax
         k = len(self.factors)
         if ax is None:
@@ -210,15 +203,8 @@ class DriversResult(Result):
             pdp = self.partial_dependence[f]
             a.plot(pdp["value"], pdp["average"], color="#b2182b")
             a.set_xlabel(f)
-            a.set_ylabel(f"partial dependence of {self.y}")
+            a.set_ylabel(f"partial dependence of {self.column}")
         return axes[0]
-
-
-def _qualitative(n: int) -> list[str]:
-    import matplotlib
-
-    cmap = matplotlib.colormaps["tab20" if n > 10 else "tab10"]
-    return [matplotlib.colors.to_hex(cmap(i % cmap.N)) for i in range(n)]
 
 
 def _r2(y: Any, pred: Any) -> float:
@@ -229,9 +215,9 @@ def _r2(y: Any, pred: Any) -> float:
 
 def random_forest_drivers(
     data: pd.DataFrame,
-    y: str,
-    factors: Sequence[str],
+    column: str,
     *,
+    factors: Sequence[str],
     groups: str | Sequence[Any] | None = None,
     n_blocks: int = 5,
     n_estimators: int = 500,
@@ -240,17 +226,21 @@ def random_forest_drivers(
     min_samples_leaf: int = 1,
     grid_resolution: int = 20,
     detector: Any = None,
-    discretize: str | None = "quantiles",
+    scheme: str | None = "quantiles",
     k: int = 4,
     seed: int | np.random.Generator | None = None,
 ) -> DriversResult:
     """Random-forest importance of factors with spatially blocked cross-validation.
 
+    Permutation importance of factor j: the decrease of the out-of-fold
+    R² = 1 − Σ(y − ŷ)²/Σ(y − ȳ)² when x_j is shuffled within each held-out
+    block (Breiman 2001), folds leaving out whole spatial blocks (Roberts et al. 2017).
+
     Parameters
     ----------
     data : DataFrame or GeoDataFrame
         One row per unit; no missing values.
-    y : str
+    column : str
         Response column.
     factors : list of str
         Explanatory columns.  Numeric columns are used as they are; text or
@@ -271,34 +261,37 @@ def random_forest_drivers(
         Points of each partial-dependence curve.
     detector : GeoDetectorResult, optional
         Geographic-detector result to compare with; if None it is computed
-        with :func:`spatialregion.detector.geodetector` (``discretize``, ``k``);
-        ``discretize=None`` skips the comparison.
+        with :func:`spatialregion.detector.geodetector` (``scheme``, ``k``);
+        ``scheme=None`` skips the comparison.
+    scheme : str or None
+        Discretisation scheme of the detector run (:data:`spatialregion.detector.SCHEMES`).
+    k : int
+        Number of classes of that discretisation.
     seed : int, Generator or None
         The only source of randomness (forest, shuffles, k-means).
 
     Returns
     -------
     DriversResult
+        Importance table (with the detector's q), CV folds, out-of-fold predictions.
+
+    References
+    ----------
+    Breiman, L. (2001). Random forests. Machine Learning 45: 5–32.
+    Friedman, J. H. (2001). Greedy function approximation: a gradient boosting machine. Ann. Stat. 29(5).
     """
     _sklearn()
     from sklearn.ensemble import RandomForestRegressor
     from sklearn.inspection import partial_dependence
     from sklearn.model_selection import GroupKFold
 
-    factors, _ = response_and_factors(data, y, factors)
+    factors, yv = response_and_factors(data, column, factors)
     for name, val in (("n_estimators", n_estimators), ("permutations", permutations), ("grid_resolution", grid_resolution)):
         if not isinstance(val, (int, np.integer)) or val < 1:
             raise InputError(f"{name}={val!r} must be a positive integer")
-    yv = finite_array(data[y].to_numpy(dtype=float, na_value=np.nan), y, list(data.index))
-    if np.ptp(yv) == 0:
-        raise ConstantError(f"response {y!r} is constant; there is nothing to explain")
     cols = []
     for f in factors:
         col = data[f]
-        if col.isna().any():
-            raise MissingValueError(
-                f"factor {f!r} has missing values in {describe_rows(data.index[col.isna()])}; drop or impute them first"
-            )
         if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
             cols.append(finite_array(col.to_numpy(dtype=float), f, list(data.index)))
         else:
@@ -310,7 +303,7 @@ def random_forest_drivers(
     if groups is None:
         if not _is_gdf(data):
             raise InputError("pass groups=<column> (spatial blocks) or a GeoDataFrame so that k-means blocks can be built")
-        block = spatial_blocks(data, n_blocks, rng)
+        block = spatial_blocks(data, n_blocks=n_blocks, seed=rng)
         how = f"{n_blocks} k-means blocks of unit coordinates (China Albers), one left out per fold"
     else:
         if isinstance(groups, str):
@@ -367,10 +360,10 @@ def random_forest_drivers(
         res = partial_dependence(full, X, [j], kind="average", grid_resolution=int(grid_resolution))
         pdp[f] = pd.DataFrame({"value": res["grid_values"][0], "average": res["average"][0]})
 
-    if detector is None and discretize is not None:
-        from .detector import geodetector
+    if detector is None and scheme is not None:
+        from ..detector import geodetector
 
-        detector = geodetector(data, y, factors=factors, scheme=discretize, k=k)
+        detector = geodetector(data, column, factors=factors, scheme=scheme, k=k)
     corr_rows = []
     if detector is not None:
         q = detector.factor["q"].reindex(factors)
@@ -386,9 +379,9 @@ def random_forest_drivers(
             corr_rows.append({"importance": kind, "spearman_rho": float(rho), "p": float(p), "factors": len(factors)})
     corr = pd.DataFrame(corr_rows, columns=["importance", "spearman_rho", "p", "factors"])
 
-    preds = pd.DataFrame({"y": yv, "prediction": oof, "residual": yv - oof, "block": block}, index=data.index)
+    preds = pd.DataFrame({column: yv, "prediction": oof, "residual": yv - oof, "block": block}, index=data.index)
     return DriversResult(
-        y=y,
+        column=column,
         factors=tuple(factors),
         importance=imp.sort_values("permutation", ascending=False),
         rank_correlation=corr,
@@ -399,98 +392,4 @@ def random_forest_drivers(
         permutations=int(permutations),
         blocks=how,
         seed=seed if isinstance(seed, (int, np.integer)) else None,
-        geometry=data.geometry if _is_gdf(data) else None,
-    )
-
-
-# ---------------------------------------------------------------------------
-# rank consistency
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class RankConsistencyResult(Result):
-    """Ranks of an index and a reference, their difference and class.
-
-    Attributes
-    ----------
-    frame : DataFrame
-        Per unit: both values, ``rank_index``, ``rank_reference`` (1 = highest;
-        ties share the lowest rank), ``diff = rank_reference − rank_index`` and
-        ``class`` (``ahead`` / ``in_step`` / ``lagging``) with ``class_zh``, ``class_en``.
-    column, reference : str
-    threshold : int
-    """
-
-    frame: pd.DataFrame
-    column: str
-    reference: str
-    threshold: int
-
-    def to_frame(self) -> pd.DataFrame:
-        return self._with_geometry(self.frame.copy())
-
-    def summary(self) -> Summary:
-        counts = self.frame["class"].value_counts()
-        tab = pd.DataFrame(
-            [{"class": f"{x.zh} {x.en}", "units": int(counts.get(x.key, 0))} for x in RANK_CLASSES]
-        ).set_index("class")
-        rho, p = stats.spearmanr(self.frame[self.column], self.frame[self.reference])
-        return Summary(
-            f"Rank consistency 位序一致性: {self.column} vs {self.reference}",
-            (SummaryTable("Per unit (sorted by index rank)", self.frame.sort_values("rank_index")), SummaryTable("Classes", tab)),
-            (
-                f"diff = rank of {self.reference} − rank of {self.column} (1 = highest); ahead 超前 if diff >= "
-                f"{self.threshold}, lagging 滞后 if diff <= −{self.threshold}, else in step 同步.",
-                f"Spearman ρ = {rho:.4f} (p = {p:.4g}, two-sided).",
-            ),
-        )
-
-    def _style(self):
-        from . import export
-
-        return export.label_style(
-            "class", RANK_CLASSES, present=self.frame["class"], bilingual=False, title=f"{self.column} vs {self.reference}"
-        )
-
-
-def rank_consistency(
-    data: pd.DataFrame,
-    column: str,
-    reference: str,
-    *,
-    threshold: int = 3,
-) -> RankConsistencyResult:
-    """Classify units as ahead / in step / lagging by rank difference.
-
-    ``rank_index`` and ``rank_reference`` rank ``column`` and ``reference``
-    from the highest (1) down (ties share the lowest rank, ``method="min"``);
-    ``diff = rank_reference − rank_index``.  With the integer ``threshold`` t ≥ 1:
-    ``diff >= t`` → 超前 ahead (the index ranks at least t places above the
-    reference, e.g. GDP per capita), ``diff <= −t`` → 滞后 lagging, otherwise
-    同步 in step.  Labels: :data:`RANK_CLASSES`.
-    """
-    if not isinstance(data, pd.DataFrame):
-        raise InputError("data must be a DataFrame or GeoDataFrame")
-    for c in (column, reference):
-        if c not in data.columns:
-            raise InputError(f"column {c!r} not in the data; available: {list(data.columns)[:20]}")
-    if column == reference:
-        raise InputError("column and reference are the same column")
-    if not isinstance(threshold, (int, np.integer)) or isinstance(threshold, bool) or threshold < 1:
-        raise InputError(f"threshold={threshold!r} must be an integer number of ranks >= 1")
-    check_unique_ids(data.index, "data index")
-    a = finite_array(data[column].to_numpy(dtype=float, na_value=np.nan), column, list(data.index))
-    b = finite_array(data[reference].to_numpy(dtype=float, na_value=np.nan), reference, list(data.index))
-    ra = pd.Series(a, index=data.index).rank(ascending=False, method="min").astype(int)
-    rb = pd.Series(b, index=data.index).rank(ascending=False, method="min").astype(int)
-    diff = rb - ra
-    key = np.where(diff >= threshold, "ahead", np.where(diff <= -threshold, "lagging", "in_step"))
-    lab = {x.key: x for x in RANK_CLASSES}
-    frame = pd.DataFrame(
-        {column: a, reference: b, "rank_index": ra, "rank_reference": rb, "diff": diff, "class": key,
-         "class_zh": [lab[k].zh for k in key], "class_en": [lab[k].en for k in key]},
-        index=data.index,
-    )
-    return RankConsistencyResult(
-        frame=frame, column=column, reference=reference, threshold=int(threshold),
-        geometry=data.geometry if _is_gdf(data) else None,
     )
