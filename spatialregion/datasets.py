@@ -16,7 +16,18 @@ __all__ = ["ai_index", "bth_chains", "nat", "nat_weights", "provincial_sdm_panel
 
 
 def table_path(name: str) -> Path:
-    """Path of a shipped table file (``spatialregion/data/tables/<name>``)."""
+    """Path of a shipped table file (``spatialregion/data/tables/<name>``).
+
+    Parameters
+    ----------
+    name : str
+        File name, e.g. ``"ai_index_provinces.csv"``.
+
+    Returns
+    -------
+    Path
+        The file's path inside the installed package.
+    """
     path = Path(str(resources.files("spatialregion") / "data" / "tables" / name))
     if not path.exists():
         available = sorted(p.name for p in path.parent.glob("*.csv"))
@@ -33,6 +44,11 @@ def ai_index() -> pd.DataFrame:
 
     Reference: Wang Jiating et al., "新质生产力背景下中国人工智能发展的时空格局与驱动因素",
     Table 2.  The paper decomposes it with the Dagum Gini coefficient (Table 5).
+
+    Returns
+    -------
+    DataFrame
+        31 rows, one per province.
     """
     return pd.read_csv(table_path("ai_index_provinces.csv"))
 
@@ -45,6 +61,11 @@ def bth_chains() -> pd.DataFrame:
     as printed in Tables 2–5 of Jiang, Nie & Li (2025), 区域经济评论 2025(3): 85–97.
     See ``data/tables/bth_chains_README.md`` for the cells the paper prints
     inconsistently (kept as printed).
+
+    Returns
+    -------
+    DataFrame
+        416 rows in long form.
     """
     return pd.read_csv(table_path("bth_chains_raw.csv"))
 
