@@ -295,6 +295,8 @@ def _draw(
     style = export.categorized("period", list(frame["period"]), colors, title="SDE 标准差椭圆")
     base = gpd.GeoDataFrame(geometry=gpd.GeoSeries(units).reset_index(drop=True)) if units is not None else None
     kwargs.setdefault("alpha", 0.15)
+    if inset and len(results) > 1:  # keep the map furniture off the centre-path inset added below
+        kwargs.setdefault("reserve", [(0.70, 0.66, 0.30, 0.34)])
     ax = maps.plot_style(frame, style, ax=ax, title=title, base=base, **kwargs)
     map_crs = maps.map_crs(frame)  # the CRS plot_style drew in
     outl = frame.to_crs(map_crs)

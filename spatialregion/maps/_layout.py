@@ -93,6 +93,14 @@ def reserve(ax: Axes, bbox_display: Bbox) -> None:
     _state(ax).taken.append(bbox_display.transformed(ax.transAxes.inverted()))
 
 
+def reserve_fraction(ax: Axes, box: tuple[float, float, float, float]) -> None:
+    """Mark an axes-fraction box ``(x, y, width, height)`` as taken."""
+    from matplotlib.transforms import Bbox
+
+    x, y, w, h = box
+    _state(ax).taken.append(Bbox.from_bounds(x, y, w, h))
+
+
 def polygon_overlap(ax: Axes, bbox_display: Bbox) -> float:
     """Share of a display box's area lying over the registered polygons.
 
@@ -132,8 +140,23 @@ def _inside_axes(ax: Axes, bbox_display: Bbox) -> bool:
                 and bbox_display.y1 <= a.y1 + 1)
 
 
+def _other_axes_overlap(ax: Axes, bbox_display: Bbox) -> float:
+    """Share of a box lying over the figure's other (non-inset) axes, e.g. neighbouring panels."""
+    from matplotlib.transforms import Bbox
+
+    area = max(bbox_display.width * bbox_display.height, 1e-9)
+    tot = 0.0
+    for other in ax.figure.axes:
+        if other is ax or other in ax.child_axes or other.get_label() == "<colorbar>":
+            continue
+        b = Bbox.intersection(bbox_display, other.get_window_extent())
+        if b is not None:
+            tot += b.width * b.height
+    return tot / area
+
+
 def place(ax: Axes, artist: Any, set_loc: Callable[[str], None], candidates: Sequence[str],
-          outside: Callable[[], None]) -> str:
+          outside: Sequence[Callable[[], None]]) -> str:
     """Put ``artist`` at the candidate location overlapping drawn polygons least, else outside.
 
     Parameters
@@ -145,13 +168,15 @@ def place(ax: Axes, artist: Any, set_loc: Callable[[str], None], candidates: Seq
         Moves the artist to a matplotlib location string.
     candidates : sequence of str
         Locations to try, in order of preference (ties keep the earlier one).
-    outside : callable
-        Moves the artist outside the axes (used when no candidate leaves ≥ 99 % of its box free).
+    outside : sequence of callable
+        Moves the artist outside the axes, in order of preference; the first that does not land
+        on another panel of the figure is used when no candidate leaves ≥ 99 % of the box free.
 
     Returns
     -------
     str
-        The location chosen, or ``"outside"``.
+        The location chosen, ``"outside"``, or the best inside location when every outside
+        position would cover another panel.
     """
     renderer = ax.figure.canvas.get_renderer()
     ax.apply_aspect()
@@ -166,14 +191,18 @@ def place(ax: Axes, artist: Any, set_loc: Callable[[str], None], candidates: Seq
             best, best_cost = loc, cost
         if cost == 0.0:
             break
+    chosen = best
     if best is None or best_cost > FREE_SHARE:
-        outside()
-        chosen = "outside"
-    else:
-        set_loc(best)
-        chosen = best
+        for go in outside:
+            go()
+            bb = artist.get_window_extent(renderer)
+            if _other_axes_overlap(ax, bb) < 1e-6 and _taken_overlap(ax, bb) < 1e-6:
+                chosen = "outside"
+                break
+    if chosen != "outside":
+        set_loc(best or candidates[0])
     reserve(ax, artist.get_window_extent(renderer))
-    return chosen
+    return chosen or candidates[0]
 
 
 def inset_bounds(ax: Axes, aspect: float, width_share: float = 0.2) -> tuple[float, float, float, float]:
@@ -281,17 +310,17 @@ def offsetbox_loc_setter(box: Any) -> Callable[[str], None]:
     return set_loc
 
 
-def offsetbox_outside(box: Any, ax: Axes, where: str) -> Callable[[], None]:
-    """``outside`` for an AnchoredOffsetbox: just right of the axes (``"right"``) or below (``"below"``)."""
-    def go() -> None:
-        if where == "right":
-            box.loc = box.codes["lower left"]
-            box.set_bbox_to_anchor((1.0, 0.0), transform=ax.transAxes)
-        else:
-            box.loc = box.codes["upper left"]
-            box.set_bbox_to_anchor((0.0, 0.0), transform=ax.transAxes)
+def offsetbox_outside(box: Any, ax: Axes) -> list[Callable[[], None]]:
+    """``outside`` positions for an AnchoredOffsetbox: below the axes (left), right of it (bottom)."""
+    def below() -> None:
+        box.loc = box.codes["upper left"]
+        box.set_bbox_to_anchor((0.0, 0.0), transform=ax.transAxes)
 
-    return go
+    def right() -> None:
+        box.loc = box.codes["lower left"]
+        box.set_bbox_to_anchor((1.0, 0.0), transform=ax.transAxes)
+
+    return [below, right]
 
 
 def legend_loc_setter(leg: Any) -> Callable[[str], None]:
@@ -308,13 +337,26 @@ def _outside_top(ax: Axes) -> float:
     return min([1.0] + tops)
 
 
-def legend_outside(leg: Any, ax: Axes) -> Callable[[], None]:
-    """Move a legend to the right of the axes, top-aligned, below legends already there."""
-    def go() -> None:
+def legend_outside(leg: Any, ax: Axes) -> list[Callable[[], None]]:
+    """Positions outside the axes for a legend: right (top-aligned, below legends already
+    there), below, left, above."""
+    def right() -> None:
         leg.set_loc("upper left")
         leg.set_bbox_to_anchor((1.01, _outside_top(ax)), transform=ax.transAxes)
 
-    return go
+    def below() -> None:
+        leg.set_loc("upper left")
+        leg.set_bbox_to_anchor((0.0, -0.01), transform=ax.transAxes)
+
+    def left() -> None:
+        leg.set_loc("upper right")
+        leg.set_bbox_to_anchor((-0.01, 1.0), transform=ax.transAxes)
+
+    def above() -> None:
+        leg.set_loc("lower left")
+        leg.set_bbox_to_anchor((0.0, 1.08), transform=ax.transAxes)
+
+    return [right, below, left, above]
 
 
 def place_legend(ax: Axes, leg: Any, loc: str = "auto", candidates: Sequence[str] = LEGEND_LOCS) -> str:
@@ -344,11 +386,11 @@ def place_legend(ax: Axes, leg: Any, loc: str = "auto", candidates: Sequence[str
     return place(ax, leg, legend_loc_setter(leg), candidates, legend_outside(leg, ax))
 
 
-def place_box(ax: Axes, box: Any, loc: str, candidates: Sequence[str], outside: str) -> str:
+def place_box(ax: Axes, box: Any, loc: str, candidates: Sequence[str]) -> str:
     """Place an AnchoredOffsetbox at ``loc`` or, with ``"auto"``, by :func:`place`."""
     setter = offsetbox_loc_setter(box)
     if loc != "auto":
         setter(loc)
         reserve(ax, box.get_window_extent(ax.figure.canvas.get_renderer()))
         return loc
-    return place(ax, box, setter, candidates, offsetbox_outside(box, ax, outside))
+    return place(ax, box, setter, candidates, offsetbox_outside(box, ax))

@@ -113,6 +113,7 @@ def plot_style(
     legend_loc: str = "auto",
     scalebar_loc: str = "auto",
     north_arrow_loc: str = "auto",
+    reserve: Sequence[tuple[float, float, float, float]] = (),
     figsize: tuple[float, float] = (8.0, 6.6),
     **kwargs: Any,
 ) -> Axes:
@@ -157,6 +158,9 @@ def plot_style(
     legend_loc, scalebar_loc, north_arrow_loc : str, default "auto"
         ``"auto"``: the candidate corner whose box overlaps the drawn polygons least (outside
         the axes when none is free); or a matplotlib location such as ``"lower left"``.
+    reserve : sequence of (x, y, width, height)
+        Boxes in axes fractions that the furniture must keep clear of (e.g. an inset the caller
+        adds afterwards).
     figsize : (float, float)
         Size of a new figure, inches.
     **kwargs
@@ -230,6 +234,8 @@ def plot_style(
     ax.set_aspect("equal")
     frame(ax)
     _layout.register(ax, drawn)
+    for box in reserve:
+        _layout.reserve_fraction(ax, box)
 
     bounds = None
     if with_inset:
@@ -264,9 +270,9 @@ def _furniture(ax: Axes, proj: gpd.GeoDataFrame, style: Style, codes: np.ndarray
             n_no_data = int(missing.sum()) + (int(terr.uncovered.sum()) if terr is not None else 0)
         _layout.place_legend(ax, _legend(ax, style, counts, edgecolor, n_no_data), legend_loc)
     if scalebar:
-        _layout.place_box(ax, _layout.scale_bar(ax), scalebar_loc, _layout.SCALE_BAR_LOCS, "below")
+        _layout.place_box(ax, _layout.scale_bar(ax), scalebar_loc, _layout.SCALE_BAR_LOCS)
     if north_arrow:
-        _layout.place_box(ax, _layout.north_arrow(ax), north_arrow_loc, _layout.NORTH_ARROW_LOCS, "right")
+        _layout.place_box(ax, _layout.north_arrow(ax), north_arrow_loc, _layout.NORTH_ARROW_LOCS)
 
 
 def _draw_labels(ax: Axes, proj: gpd.GeoDataFrame, labels: str, style: Style, codes: np.ndarray,
