@@ -188,7 +188,7 @@ def test_flow_map_strongest_links_and_node_labels(tmp_path):
     g = sr.load("prefectures", province=["河南", "湖北"])
     r = np.random.default_rng(3)
     g = g.assign(gdp=r.lognormal(8, 1, len(g)), pop=r.lognormal(6, 0.5, len(g)), name=g["name_short"])
-    res = nw.gravity(g, "gdp", "pop")
+    res = nw.gravity(g, mass="gdp", population="pop")
     net = res.network("mean")
     m = net.graph.number_of_edges()
     assert m > 100
