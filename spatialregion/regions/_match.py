@@ -179,7 +179,7 @@ def join(
         or a split unit: raise :class:`~spatialregion.errors.RegionMatchError` (default), drop
         them with a warning naming them, or keep them as extra rows without geometry.
     merge : {"raise", "sum", "drop"}
-        Rows of units merged into another (莱芜 → 济南, 2019): raise (default), ``"sum"`` them
+        Rows of units merged into another (莱芜 → 济南, approved 2018, effective January 2019): raise (default), ``"sum"`` them
         into the absorbing unit's row of the same year (right for totals: GDP, population;
         wrong for ratios), or ``"drop"`` them (keep only the absorbing unit's own rows, e.g. for
         GDP per capita).  Splits are never assigned.

@@ -434,7 +434,7 @@ def lookup(name: Any, *, level: str | None = None, year: int | None = None) -> i
     UnknownRegionError
         The name is unknown (the message lists close matches, which are never used silently),
         ambiguous (Suzhou = 苏州 or 宿州; the message lists the candidates) or names an
-        abolished unit (莱芜 merged into 济南 in 2019, 巢湖 split in 2011).
+        abolished unit (莱芜 merged into 济南, approved 2018, 巢湖 split in 2011).
     """
     _normal_value(name)  # a bad type is an InputError, not an unknown region
     m = classify(name, level=level, year=year)
