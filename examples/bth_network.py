@@ -74,8 +74,7 @@ def main(out: Path) -> None:
         frame = metrics.node.join(cp.to_frame()[["coreness", "cp_class", "cp_class_zh"]])
         export.to_csv(frame, out / f"bth_network_{year}.csv")
         net.to_gpkg(out / "bth_network.gpkg", layer=f"bth_{year}", curved=True)
-        net.plot(ax=ax, curved=True, title=f"京津冀经济联系网络 {year}", legend_loc="lower right",
-                 scalebar_loc="lower right")
+        net.plot(ax=ax, curved=True, title=f"京津冀经济联系网络 {year}")
         table.append(pd.Series(metrics.network, name=year))
     print("\nWhole-network statistics by year\n" + pd.concat(table, axis=1).to_string(float_format="{:.4f}".format))
     maps.save(fig, out / "bth_network_flows.png", close=True)

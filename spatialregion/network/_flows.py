@@ -157,14 +157,14 @@ def strongest_links(lines: gpd.GeoDataFrame, top: int | str | None) -> tuple[gpd
     if isinstance(top, str):
         if top != "all":
             raise InputError(f"top={top!r} is not supported; use None (default), an integer or 'all'")
-        return lines, f"全部联系 all links\n({m:,})"
+        return lines, f"全部 {m:,} 条联系 all {m:,} links"
     if top is not None:
         if not isinstance(top, (int, np.integer)) or top < 1:
             raise InputError(f"top must be a positive integer, None or 'all', got {top!r}")
         kept = lines.head(int(top))
         return kept, f"最强 {len(kept):,} 条 strongest {len(kept):,}\n(of {m:,} links)"
     if m <= MAX_DRAWN_LINKS:
-        return lines, f"全部联系 all links\n({m:,})"
+        return lines, f"全部 {m:,} 条联系 all {m:,} links"
     order = lines["strength"].to_numpy().argsort(kind="stable")[::-1]
     ranked = lines.iloc[order]
     keep = ~ranked["source"].duplicated().to_numpy()  # strongest link leaving each unit
