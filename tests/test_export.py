@@ -418,3 +418,15 @@ def test_errors(tmp_path, grid, hot_style, value_style):
     with pytest.raises(InputError, match="increasing"):
         export.graduated("v", [0, 2, 1], ["red", "blue"])
     assert not (tmp_path / "a.gpkg").exists()  # nothing half-written by the failed calls
+
+
+def test_gpkg_index_equal_to_id_column_written_once(provinces, tmp_path):
+    """A long-panel result indexed by its id column (id_column=) writes that id once."""
+    gdf = provinces[["adcode", "name", "geometry"]].set_index(provinces["adcode"].to_numpy()).rename_axis("adcode")
+    path = export.to_gpkg(gdf, tmp_path / "ids.gpkg", layer="ids")
+    back = gpd.read_file(path, layer="ids")
+    assert list(back.columns) == ["adcode", "name", "geometry"]
+    assert back["adcode"].tolist() == provinces["adcode"].tolist()
+    clash = gdf.assign(adcode=0)  # same name, different values: still an error
+    with pytest.raises(InputError, match="already exist"):
+        export.to_gpkg(clash, tmp_path / "clash.gpkg", layer="c")

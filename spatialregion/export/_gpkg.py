@@ -60,12 +60,17 @@ def _layer_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         else:
             names = [n if n is not None else f"level_{i}" for i, n in enumerate(idx.names)]
         clash = [n for n in names if n in frame.columns]
+        if idx.nlevels == 1 and clash and np.array_equal(frame[clash[0]].to_numpy(), idx.to_numpy()):
+            clash = []  # the index is a copy of an id column (e.g. id_column=): write it once
+            frame = frame.reset_index(drop=True)
+            names = []
         if clash:
             raise InputError(
                 f"the index {names} would be written as column(s) {clash}, which already exist; "
                 "rename the index (gdf.rename_axis('new_name')) or the column"
             )
-        frame = frame.rename_axis(names).reset_index()
+        if names:
+            frame = frame.rename_axis(names).reset_index()
     else:
         frame = frame.copy()
     cols = [str(c) for c in frame.columns]
