@@ -84,12 +84,12 @@ def main(quick: bool = False) -> None:
     print(f"{len(units)} units; machine shared with other engineers (2 cores) — times are indicative")
     for name, zones in layers.items():
         print(f"\n== {name}: {len(zones):,} zone polygons")
-        res, t_ours = timed(lambda: Z.overlay_shares(units, zones, "zone", id_column="adcode"))
+        res, t_ours = timed(lambda: Z.overlay_shares(units, zones, zone_column="zone", id_column="adcode"))
         print(f"overlay_shares (default{', rectangle fast path' if name == 'grid' else ''}): {t_ours:8.2f} s")
         if name == "grid":
-            gen, t_gen = timed(lambda: Z.overlay_shares(units, zones, "zone", id_column="adcode", rect_clip=False))
+            gen, t_gen = timed(lambda: Z.overlay_shares(units, zones, zone_column="zone", id_column="adcode", rect_clip=False))
             print(f"overlay_shares (general path, rect_clip=False): {t_gen:8.2f} s   max |diff| {np.abs(gen.table - res.table).max().max():.2e} km2")
-        dres, t_dask = timed(lambda: Z.overlay_shares(units, zones, "zone", id_column="adcode", engine="dask", scheduler="threads"))
+        dres, t_dask = timed(lambda: Z.overlay_shares(units, zones, zone_column="zone", id_column="adcode", engine="dask", scheduler="threads"))
         print(f"overlay_shares (engine='dask', threads):   {t_dask:8.2f} s   max |diff| {np.abs(dres.table - res.table).max().max():.2e} km2")
         ref, t_gpd = timed(lambda: overlay_table(units, zones))
         print(f"geopandas.overlay + area + groupby:         {t_gpd:8.2f} s")

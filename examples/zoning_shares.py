@@ -31,7 +31,7 @@ def main(out: Path, province: str | None = None) -> None:
     zones = zoning.demo_layer("three_spaces")
 
     # 1. area and share of each space per prefecture (China Albers, km²)
-    res = zoning.overlay_shares(pref, zones, "zone", id_column="adcode")
+    res = zoning.overlay_shares(pref, zones, zone_column="zone", id_column="adcode")
     table = res.table.join(pref.set_index("adcode")[["name", "province"]])
     cols = ["name", "province", "unit_km2", "urban_share", "agricultural_share", "ecological_share", "unzoned_share"]
     print(f"Zone shares of {len(pref)} prefecture-level units (top 15 by urban share)")
@@ -44,17 +44,17 @@ def main(out: Path, province: str | None = None) -> None:
 
     # 3. control-line conflicts (the demo lines overlap on purpose)
     lines = {name: zoning.demo_layer(name) for name in ("eco_redline", "farmland", "urban_boundary")}
-    conf = zoning.conflicts(lines, pref, id_column="adcode")
+    conf = zoning.conflicts(pref, lines, id_column="adcode")
     print("\nControl-line conflicts (km2):")
     print(conf.pairs[["area_km2", "share_of_a", "share_of_b", "units"]].round(4).to_string())
 
     # 4. change between the demo zoning and its 2035 variant (urban growth)
-    ch = zoning.change(zones, zoning.demo_layer("three_spaces_2035"), pref, "zone", id_column="adcode")
+    ch = zoning.change(pref, zones, after=zoning.demo_layer("three_spaces_2035"), zone_column="zone", id_column="adcode")
     print("\nTransition area matrix, km2 (rows: now, columns: 2035)")
     print(ch.matrix().round(0).to_string())
 
     # 5. elevation by prefecture × space from the shipped 0.2° DEM (exact partial cells)
-    dem = zoning.zonal_stats(zoning.demo_raster("dem"), pref, zones=zones, zone_column="zone", id_column="adcode", method="exact")
+    dem = zoning.zonal_stats(pref, zoning.demo_raster("dem"), zones=zones, zone_column="zone", id_column="adcode", method="exact")
     print("\nMean elevation (m) by space, averaged over prefectures:")
     print(dem.table.groupby(level="zone")["mean"].mean().round(0).to_string())
 

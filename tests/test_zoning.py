@@ -86,7 +86,7 @@ def assert_matches_reference(res, ref, rtol=1e-6):
 def test_hand_computed_squares():
     units = gdf([sq(0, 0, 10, 10), sq(10, 0, 20, 10), sq(50, 50, 60, 60)], uid=["a", "b", "far"])
     zones = gdf([sq(0, 0, 5, 10), sq(10, 0, 15, 5), sq(5, 0, 10, 10)], zone=["urban", "agricultural", "ecological"])
-    res = Z.overlay_shares(units, zones, "zone", id_column="uid")
+    res = Z.overlay_shares(units, zones, zone_column="zone", id_column="uid")
     t = res.table
     assert t.loc["a", "urban_share"] == pytest.approx(0.5, abs=1e-12)
     assert t.loc["a", "ecological_share"] == pytest.approx(0.5, abs=1e-12)
@@ -109,7 +109,7 @@ def test_matches_geopandas_overlay_voronoi():
     rng = np.random.default_rng(3)
     zones = gdf(zg, zone=rng.choice(["urban", "agricultural", "ecological", "x"], len(zg)))
     zones = zones[rng.random(len(zones)) < 0.85]  # leave gaps → unzoned
-    res = Z.overlay_shares(units, zones, "zone", id_column="uid")
+    res = Z.overlay_shares(units, zones, zone_column="zone", id_column="uid")
     assert_matches_reference(res, overlay_reference(units, zones))
     np.testing.assert_allclose(res.shares().sum(axis=1), 1.0, atol=1e-9)
     assert res.table.index.equals(pd.Index(units["uid"], name="uid"))
@@ -119,7 +119,7 @@ def test_matches_geopandas_overlay_geographic(prefectures):
     units = prefectures[prefectures["province"].isin(["河北", "北京", "天津"])].copy()
     zones = Z.demo_layer("three_spaces")
     zones = zones.iloc[zones.sindex.query(shapely.box(*units.total_bounds))]
-    res = Z.overlay_shares(units, zones, "zone", id_column="adcode")
+    res = Z.overlay_shares(units, zones, zone_column="zone", id_column="adcode")
     assert res.reprojected
     ref = overlay_reference(units, zones, id_col="adcode")
     assert_matches_reference(res, ref)
@@ -138,15 +138,15 @@ def grid(nx, ny, size, x0=0.0, y0=0.0, classes=("urban", "agricultural", "ecolog
 def test_rectangle_fast_path_equals_general_and_overlay():
     units = gdf(voronoi(12, 5, extent=(0, 0, 100 * KM, 80 * KM)), uid=list(range(12)))
     zones = grid(50, 40, 2 * KM, seed=4)
-    fast = Z.overlay_shares(units, zones, "zone", id_column="uid")
-    slow = Z.overlay_shares(units, zones, "zone", id_column="uid", rect_clip=False)
+    fast = Z.overlay_shares(units, zones, zone_column="zone", id_column="uid")
+    slow = Z.overlay_shares(units, zones, zone_column="zone", id_column="uid", rect_clip=False)
     np.testing.assert_allclose(fast.table.to_numpy(), slow.table.to_numpy(), rtol=1e-9, atol=1e-9)
     assert_matches_reference(fast, overlay_reference(units, zones))
     assert len(fast.pieces) == len(slow.pieces)
     # a rotated grid has no axis-aligned rectangles: general path, same numbers as overlay
     rot = zones.copy()
     rot["geometry"] = rot.geometry.rotate(20, origin=(50 * KM, 40 * KM))
-    res = Z.overlay_shares(units, rot, "zone", id_column="uid")
+    res = Z.overlay_shares(units, rot, zone_column="zone", id_column="uid")
     assert_matches_reference(res, overlay_reference(units, rot))
 
 
@@ -154,8 +154,8 @@ def test_rectangle_fast_path_equals_general_and_overlay():
 def test_dask_engine_same_numbers(scheduler):
     units = gdf(voronoi(20, 7), uid=[f"u{i}" for i in range(20)])
     zones = grid(30, 20, 10 * KM, seed=8)
-    ref = Z.overlay_shares(units, zones, "zone", id_column="uid")
-    res = Z.overlay_shares(units, zones, "zone", id_column="uid", engine="dask", npartitions=3, scheduler=scheduler)
+    ref = Z.overlay_shares(units, zones, zone_column="zone", id_column="uid")
+    res = Z.overlay_shares(units, zones, zone_column="zone", id_column="uid", engine="dask", npartitions=3, scheduler=scheduler)
     assert res.engine == "dask"
     pd.testing.assert_frame_equal(res.table, ref.table, rtol=1e-12, atol=1e-12)
     assert len(res.pieces) == len(ref.pieces)
@@ -178,12 +178,12 @@ def test_property_shares_sum_to_one_and_permutation(seed, n_units, cell, keep):
     if len(zones) == 0:
         zones = grid(1, 1, 1 * KM, x0=500 * KM)  # far away: everything unzoned
     before = units.copy()
-    res = Z.overlay_shares(units, zones, "zone", id_column="uid")
+    res = Z.overlay_shares(units, zones, zone_column="zone", id_column="uid")
     np.testing.assert_allclose(res.shares().sum(axis=1).to_numpy(), 1.0, atol=1e-9)
     assert (res.shares().to_numpy() >= -1e-12).all()
     pd.testing.assert_frame_equal(units, before)  # input unchanged
     perm = rng.permutation(len(units))
-    res_p = Z.overlay_shares(units.iloc[perm], zones, "zone", id_column="uid")
+    res_p = Z.overlay_shares(units.iloc[perm], zones, zone_column="zone", id_column="uid")
     pd.testing.assert_frame_equal(res_p.table.loc[res.table.index], res.table, rtol=1e-10, atol=1e-9)
 
 
@@ -193,7 +193,7 @@ def test_overlaps_reported_and_counted_once():
         [sq(0, 0, 6, 10), sq(4, 0, 10, 10), sq(0, 0, 2, 2)],
         zone=["urban", "ecological", "urban"],
     )
-    res = Z.overlay_shares(unit, zones, "zone", id_column="uid")
+    res = Z.overlay_shares(unit, zones, zone_column="zone", id_column="uid")
     t = res.table.loc["a"]
     # default priority: ecological before urban → the 2 km strip x∈[4,6] is ecological
     assert t["ecological_km2"] == pytest.approx(60.0)
@@ -208,13 +208,13 @@ def test_overlaps_reported_and_counted_once():
     assert {ov.loc[1, "zone_row_a"], ov.loc[1, "zone_row_b"]} == {0, 1}
     assert "overlap" in str(res.summary())
     # custom priority: urban first
-    res2 = Z.overlay_shares(unit, zones, "zone", id_column="uid", priority=["urban", "ecological"])
+    res2 = Z.overlay_shares(unit, zones, zone_column="zone", id_column="uid", priority=["urban", "ecological"])
     assert res2.table.loc["a", "urban_km2"] == pytest.approx(60.0)
     assert res2.table.loc["a", "ecological_km2"] == pytest.approx(40.0)
     with pytest.raises(GeometryError, match="overlap"):
-        Z.overlay_shares(unit, zones, "zone", overlaps="raise")
+        Z.overlay_shares(unit, zones, zone_column="zone", overlaps="raise")
     with pytest.raises(InputError, match="does not list"):
-        Z.overlay_shares(unit, zones, "zone", priority=["urban"])
+        Z.overlay_shares(unit, zones, zone_column="zone", priority=["urban"])
 
 
 def test_invalid_geometry_repaired_with_warning():
@@ -223,7 +223,7 @@ def test_invalid_geometry_repaired_with_warning():
     unit = gdf([sq(0, 0, 10, 10)], uid=["a"])
     zones = gdf([bowtie, sq(20, 20, 30, 30)], zone=["urban", "urban"])
     with pytest.warns(SpatialRegionWarning, match="repaired 1 invalid"):
-        res = Z.overlay_shares(unit, zones, "zone", id_column="uid")
+        res = Z.overlay_shares(unit, zones, zone_column="zone", id_column="uid")
     assert res.repaired_zones == 1 and res.repaired_units == 0
     # the repaired bow-tie is two triangles of 25 km² each
     assert res.table.loc["a", "urban_km2"] == pytest.approx(50.0)
@@ -234,45 +234,45 @@ def test_crs_rules():
     unit = gdf([sq(0, 0, 10, 10)], uid=["a"])
     zones = gdf([sq(0, 0, 5, 10)], zone=["urban"])
     with pytest.raises(CRSError, match="units has no CRS"):
-        Z.overlay_shares(unit.set_crs(None, allow_override=True), zones, "zone")
+        Z.overlay_shares(unit.set_crs(None, allow_override=True), zones, zone_column="zone")
     with pytest.raises(CRSError, match="zones has no CRS"):
-        Z.overlay_shares(unit, zones.set_crs(None, allow_override=True), "zone")
+        Z.overlay_shares(unit, zones.set_crs(None, allow_override=True), zone_column="zone")
     # mismatch is not an error: both go to Albers
-    res = Z.overlay_shares(unit.to_crs(4326), zones.to_crs(3857), "zone")
+    res = Z.overlay_shares(unit.to_crs(4326), zones.to_crs(3857), zone_column="zone")
     assert res.reprojected
     assert res.table.iloc[0]["urban_share"] == pytest.approx(0.5, rel=1e-6)
     with pytest.raises(CRSError, match="geographic"):
-        Z.overlay_shares(unit, zones, "zone", crs="EPSG:4326")
+        Z.overlay_shares(unit, zones, zone_column="zone", crs="EPSG:4326")
 
 
 def test_bad_input():
     unit = gdf([sq(0, 0, 10, 10), sq(10, 0, 20, 10)], uid=["a", "a"])
     zones = gdf([sq(0, 0, 5, 10)], zone=["urban"])
     with pytest.raises(DuplicateIdError):
-        Z.overlay_shares(unit, zones, "zone", id_column="uid")
+        Z.overlay_shares(unit, zones, zone_column="zone", id_column="uid")
     with pytest.raises(InputError, match="not a column"):
-        Z.overlay_shares(unit, zones, "kind")
+        Z.overlay_shares(unit, zones, zone_column="kind")
     with pytest.raises(InputError, match="id_column"):
-        Z.overlay_shares(unit, zones, "zone", id_column="nope")
+        Z.overlay_shares(unit, zones, zone_column="zone", id_column="nope")
     with pytest.raises(MissingValueError, match="zone"):
-        Z.overlay_shares(unit, gdf([sq(0, 0, 5, 10)], zone=[None]), "zone")
+        Z.overlay_shares(unit, gdf([sq(0, 0, 5, 10)], zone=[None]), zone_column="zone")
     with pytest.raises(InputError, match="reserved"):
-        Z.overlay_shares(unit, gdf([sq(0, 0, 5, 10)], zone=["unzoned"]), "zone")
+        Z.overlay_shares(unit, gdf([sq(0, 0, 5, 10)], zone=["unzoned"]), zone_column="zone")
     with pytest.raises(GeometryError, match="polygons"):
-        Z.overlay_shares(unit, gdf([shapely.Point(0, 0)], zone=["urban"]), "zone")
+        Z.overlay_shares(unit, gdf([shapely.Point(0, 0)], zone=["urban"]), zone_column="zone")
     with pytest.raises(GeometryError, match="empty"):
-        Z.overlay_shares(unit, gdf([shapely.Polygon()], zone=["urban"]), "zone")
+        Z.overlay_shares(unit, gdf([shapely.Polygon()], zone=["urban"]), zone_column="zone")
     with pytest.raises(InputError, match="engine"):
-        Z.overlay_shares(unit.iloc[:1], zones, "zone", engine="spark")
+        Z.overlay_shares(unit.iloc[:1], zones, zone_column="zone", engine="spark")
     with pytest.raises(InputError, match="GeoDataFrame"):
-        Z.overlay_shares(pd.DataFrame({"a": [1]}), zones, "zone")
+        Z.overlay_shares(pd.DataFrame({"a": [1]}), zones, zone_column="zone")
 
 
 def test_result_frame_summary_and_gpkg(tmp_path):
     units = gdf([sq(0, 0, 10, 10), sq(10, 0, 20, 10)], crs=A, uid=["a", "b"]).to_crs(4490)
     units.index = [7, 9]
     zones = gdf([sq(0, 0, 8, 10), sq(10, 0, 13, 10)], zone=["urban", "ecological"])
-    res = Z.overlay_shares(units, zones, "zone")
+    res = Z.overlay_shares(units, zones, zone_column="zone")
     fr = res.to_frame()
     assert isinstance(fr, gpd.GeoDataFrame)
     assert list(fr.index) == [7, 9] and fr.crs.equals(units.crs)
@@ -334,7 +334,7 @@ def three_lines():
 
 
 def test_conflicts_hand_computed():
-    res = Z.conflicts(three_lines())
+    res = Z.conflicts(None, three_lines())
     p = res.pairs
     assert p.loc["eco_redline × farmland", "area_km2"] == pytest.approx(2.0)  # [1,2]×[0,2]
     assert p.loc["eco_redline × urban_boundary", "area_km2"] == pytest.approx(0.5)  # [1.5,2]×[0,1]
@@ -348,7 +348,7 @@ def test_conflicts_hand_computed():
 
 def test_conflicts_per_unit():
     units = gdf([sq(0, 0, 1.75, 2), sq(1.75, 0, 5, 2)], uid=["w", "e"])
-    res = Z.conflicts(three_lines(), units, id_column="uid")
+    res = Z.conflicts(units, three_lines(), id_column="uid")
     pu = res.per_unit
     # west unit x∈[0,1.75]: eco×farm [1,1.75]×[0,2] = 1.5; eco×urban [1.5,1.75]×[0,1] = 0.25; farm×urban 0.25
     assert pu.loc["w", "eco_redline_x_farmland_km2"] == pytest.approx(1.5)
@@ -373,13 +373,13 @@ def test_conflicts_per_unit():
 
 def test_conflicts_none_and_bad_input():
     lines = {"a": gdf([sq(0, 0, 1, 1)], zone=["x"]), "b": gdf([sq(1, 0, 2, 1)], zone=["y"])}  # touching only
-    res = Z.conflicts(lines, gdf([sq(0, 0, 2, 1)], uid=["u"]), "uid")
+    res = Z.conflicts(gdf([sq(0, 0, 2, 1)], uid=["u"]), lines, id_column="uid")
     assert res.pairs["area_km2"].iloc[0] == 0 and len(res.overlaps) == 0
     assert res.per_unit.loc["u", "conflict_km2"] == 0
     with pytest.raises(InputError, match="at least two"):
-        Z.conflicts({"a": lines["a"]})
+        Z.conflicts(None, {"a": lines["a"]})
     with pytest.raises(CRSError):
-        Z.conflicts({"a": lines["a"], "b": lines["b"].set_crs(None, allow_override=True)})
+        Z.conflicts(None, {"a": lines["a"], "b": lines["b"].set_crs(None, allow_override=True)})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -391,7 +391,7 @@ def test_change_hand_computed():
     units = gdf([sq(0, 0, 10, 10), sq(10, 0, 20, 10)], uid=["a", "b"])
     t0 = gdf([sq(0, 0, 4, 10), sq(4, 0, 10, 10), sq(10, 0, 12, 10)], zone=["urban", "agricultural", "ecological"])
     t1 = gdf([sq(0, 0, 6, 10), sq(6, 0, 9, 10), sq(12, 0, 20, 10)], zone=["urban", "agricultural", "ecological"])
-    res = Z.change(t0, t1, units, "zone", id_column="uid")
+    res = Z.change(units, t0, after=t1, zone_column="zone", id_column="uid")
     assert res.classes == ("ecological", "agricultural", "urban", "unzoned")
     m = res.matrix("a")
     assert m.loc["urban", "urban"] == pytest.approx(40)
@@ -451,15 +451,15 @@ FY = {1: 0.25, 2: 1.0, 3: 0.75}
 def test_zonal_three_methods_known_exactly():
     r = hand_raster()
     units = hand_polygon()
-    centre = Z.zonal_stats(r, units, method="centre").table.loc["p"]
+    centre = Z.zonal_stats(units, r, method="centre").table.loc["p"]
     # centres (c+0.5, y) inside: cols 0-2, rows 2-3 → values 8,9,10,12,13,14
     assert centre["n_cells"] == 6 and centre["count"] == 6
     assert centre["mean"] == pytest.approx(11.0)
     assert (centre["min"], centre["max"]) == (8.0, 14.0)
     assert (centre["p10"], centre["p50"], centre["p90"]) == (8.0, 10.0, 14.0)  # inverted CDF
-    touched = Z.zonal_stats(r, units, method="all_touched").table.loc["p"]
+    touched = Z.zonal_stats(units, r, method="all_touched").table.loc["p"]
     assert touched["n_cells"] == 9 and touched["mean"] == pytest.approx(9.0)  # adds row 1: 4,5,6
-    exact = Z.zonal_stats(r, units, method="exact").table.loc["p"]
+    exact = Z.zonal_stats(units, r, method="exact").table.loc["p"]
     w = {(i, j): FY[i] * FX[j] for i in FY for j in FX}
     mean = sum(wt * (4 * i + j) for (i, j), wt in w.items()) / sum(w.values())
     assert exact["count"] == pytest.approx(2.5 * 2.0)  # polygon area in cells
@@ -481,7 +481,7 @@ def test_zonal_exact_matches_exactextract():
 
     tr = from_origin(500 * KM, 4000 * KM, KM, KM)
     units = gdf(voronoi(6, 12, extent=(501 * KM, 3962 * KM, 548 * KM, 3999 * KM)), crs=UTM, uid=list("abcdef"))
-    ours = Z.zonal_stats((arr, tr, UTM, -1.0), units, id_column="uid", method="exact").table
+    ours = Z.zonal_stats(units, (arr, tr, UTM, -1.0), id_column="uid", method="exact").table
     src = NumPyRasterSource(arr, 500 * KM, 3960 * KM, 550 * KM, 4000 * KM, nodata=-1.0, srs_wkt=CRS(UTM).to_wkt())
     ref = exact_extract(src, units, ["mean", "count", "min", "max"], output="pandas")
     np.testing.assert_allclose(ours["mean"].to_numpy(), ref["mean"].to_numpy(), rtol=1e-9)
@@ -493,7 +493,7 @@ def test_zonal_exact_matches_exactextract():
 def test_zonal_nodata_and_categorical():
     r = hand_raster(nodata=-9999.0)
     units = hand_polygon()
-    res = Z.zonal_stats(r + (-9999.0,), units, method="centre")
+    res = Z.zonal_stats(units, r + (-9999.0,), method="centre")
     row = res.table.loc["p"]
     # cell (2, 1) = 9 is nodata: 8,10,12,13,14 remain
     assert row["n_cells"] == 5 and row["nodata"] == 1
@@ -502,13 +502,13 @@ def test_zonal_nodata_and_categorical():
     # categorical: classes value mod 3 over the centre cells 8,10,12,13,14 → 2,1,0,1,2
     arr, tr, crs = hand_raster(nodata=-9999.0)
     cat = np.where(arr == -9999.0, 255, arr % 3).astype("uint8")
-    c = Z.zonal_stats((cat, tr, crs, 255), units, kind="categorical").table.loc["p"]
+    c = Z.zonal_stats(units, (cat, tr, crs, 255), kind="categorical").table.loc["p"]
     assert c["frac_0"] == pytest.approx(1 / 5) and c["frac_1"] == pytest.approx(2 / 5)
     assert c["frac_2"] == pytest.approx(2 / 5) and c["majority"] == 1  # tie → first class
     assert c["count"] == 5 and c["nodata"] == 1
-    c2 = Z.zonal_stats((cat, tr, crs, 255), units, kind="categorical", categories=[1, 2]).table.loc["p"]
+    c2 = Z.zonal_stats(units, (cat, tr, crs, 255), kind="categorical", categories=[1, 2]).table.loc["p"]
     assert c2["frac_other"] == pytest.approx(1 / 5)
-    ce = Z.zonal_stats((cat, tr, crs, 255), units, kind="categorical", method="exact").table.loc["p"]
+    ce = Z.zonal_stats(units, (cat, tr, crs, 255), kind="categorical", method="exact").table.loc["p"]
     w = {(i, j): FY[i] * FX[j] for i in FY for j in FX if (i, j) != (2, 1)}
     tot = sum(w.values())
     assert ce["frac_0"] == pytest.approx(sum(v for (i, j), v in w.items() if (4 * i + j) % 3 == 0) / tot)
@@ -520,8 +520,8 @@ def test_zonal_reprojects_vector_and_by_zone(tmp_path):
 
     r = hand_raster()
     units = hand_polygon()
-    ref = Z.zonal_stats(r, units, method="centre").table
-    geo = Z.zonal_stats(r, units.to_crs(4326), method="centre")
+    ref = Z.zonal_stats(units, r, method="centre").table
+    geo = Z.zonal_stats(units.to_crs(4326), r, method="centre")
     assert geo.vector_reprojected
     pd.testing.assert_frame_equal(geo.table, ref)
     # a GeoTIFF path gives the same numbers
@@ -529,34 +529,34 @@ def test_zonal_reprojects_vector_and_by_zone(tmp_path):
     path = tmp_path / "r.tif"
     with rasterio.open(path, "w", driver="GTiff", width=4, height=4, count=1, dtype="float64", crs=crs, transform=tr) as dst:
         dst.write(arr, 1)
-    pd.testing.assert_frame_equal(Z.zonal_stats(path, units, method="centre").table, ref)
+    pd.testing.assert_frame_equal(Z.zonal_stats(units, path, method="centre").table, ref)
     # per unit × zone: the west half [500.25, 501.5] and the east part
     zones = gdf([shapely.box(500 * KM, 3996 * KM, 501.5 * KM, 4000 * KM), shapely.box(501.5 * KM, 3996 * KM, 504 * KM, 4000 * KM)], crs=UTM, zone=["urban", "ecological"])
-    bz = Z.zonal_stats(r, units, zones=zones, zone_column="zone", id_column="uid", method="exact").table
+    bz = Z.zonal_stats(units, r, zones=zones, zone_column="zone", id_column="uid", method="exact").table
     assert list(bz.index.names) == ["uid", "zone"]
     assert bz.loc[("p", "urban"), "count"] == pytest.approx(1.25 * 2.0)
     assert bz.loc[("p", "ecological"), "count"] == pytest.approx(1.25 * 2.0)
     with pytest.raises(CRSError):
-        Z.zonal_stats((arr, tr, None), units)
+        Z.zonal_stats(units, (arr, tr, None))
     with pytest.raises(InputError):
-        Z.zonal_stats(r, units, method="bilinear")
+        Z.zonal_stats(units, r, method="bilinear")
     with pytest.raises(InputError):
-        Z.zonal_stats(path, units, band=2)
+        Z.zonal_stats(units, path, band=2)
     with pytest.raises(InputError):
-        Z.zonal_stats(r, units, zones=zones)
+        Z.zonal_stats(units, r, zones=zones)
     # a unit outside the raster: NaN statistics, count 0, not dropped
     far = gdf([shapely.box(0, 0, KM, KM)], crs=UTM)
-    out = Z.zonal_stats(r, far).table
+    out = Z.zonal_stats(far, r).table
     assert len(out) == 1 and out["count"].iloc[0] == 0 and np.isnan(out["mean"].iloc[0])
 
 
 def test_zonal_demo_dem_by_province(provinces):
     units = provinces[provinces["name_short"].isin(["西藏", "上海", "四川"])]
-    res = Z.zonal_stats(Z.demo_raster("dem"), units, id_column="name_short", method="centre")
+    res = Z.zonal_stats(units, Z.demo_raster("dem"), id_column="name_short", method="centre")
     t = res.table
     assert t.loc["西藏", "mean"] > 4000 > t.loc["四川", "mean"] > t.loc["上海", "mean"]
     assert t.loc["上海", "mean"] < 100
-    cat = Z.zonal_stats(Z.demo_raster("three_spaces"), units, id_column="name_short", kind="categorical").table
+    cat = Z.zonal_stats(units, Z.demo_raster("three_spaces"), id_column="name_short", kind="categorical").table
     assert cat.loc["西藏", "frac_3"] > 0.8  # mostly ecological space
 
 
@@ -575,7 +575,7 @@ def test_demo_layers_valid_and_conflicting():
         Z.demo_layer("forests")
     lines = {n: Z.demo_layer(n) for n in ("eco_redline", "farmland", "urban_boundary")}
     lines = {n: g.iloc[g.sindex.query(shapely.box(113, 36, 120, 41))] for n, g in lines.items()}
-    res = Z.conflicts(lines)
+    res = Z.conflicts(None, lines)
     assert res.pairs.loc["farmland × urban_boundary", "area_km2"] > 0
 
 
@@ -633,13 +633,13 @@ def test_results_plot_and_styled_gpkg(tmp_path):
     units.index = ["a", "b"]
     t0 = gdf([sq(0, 0, 4, 10), sq(4, 0, 10, 10), sq(10, 0, 12, 10)], zone=["urban", "agricultural", "ecological"])
     t1 = gdf([sq(0, 0, 6, 10), sq(6, 0, 9, 10), sq(12, 0, 20, 10)], zone=["urban", "agricultural", "ecological"])
-    sh = Z.overlay_shares(units, t0, "zone")
+    sh = Z.overlay_shares(units, t0, zone_column="zone")
     results = {
         "shares": sh,
         "dominant": Z.dominant_function(sh),
-        "conflicts": Z.conflicts({"a": t0, "b": t1}, units),
-        "change": Z.change(t0, t1, units, "zone"),
-        "zonal": Z.zonal_stats(hand_raster(), hand_polygon()),
+        "conflicts": Z.conflicts(units, {"a": t0, "b": t1}),
+        "change": Z.change(units, t0, after=t1, zone_column="zone"),
+        "zonal": Z.zonal_stats(hand_polygon(), hand_raster()),
     }
     path = tmp_path / "all.gpkg"
     for name, res in results.items():
@@ -653,3 +653,28 @@ def test_results_plot_and_styled_gpkg(tmp_path):
     plt.close("all")
     with pytest.raises(InputError):
         sh.plot(column="nope")
+
+
+def test_unit_results_carry_ids_and_names(tmp_path):
+    """Every per-unit zoning result starts with the units' ids and names; shuffled units give the same rows."""
+    units = gdf([sq(0, 0, 10, 10), sq(10, 0, 20, 10), sq(20, 0, 30, 10)], uid=["a", "b", "c"])
+    units["name"] = ["甲", "乙", "丙"]
+    t0 = gdf([sq(0, 0, 4, 10), sq(4, 0, 10, 10), sq(10, 0, 25, 10)], zone=["urban", "agricultural", "ecological"])
+    t1 = gdf([sq(0, 0, 6, 10), sq(6, 0, 9, 10), sq(12, 0, 30, 10)], zone=["urban", "agricultural", "ecological"])
+    sh = Z.overlay_shares(units, t0, zone_column="zone", id_column="uid")
+    frames = {
+        "shares": sh.to_frame(),
+        "dominant": Z.dominant_function(sh).to_frame(),
+        "conflicts": Z.conflicts(units, {"a": t0, "b": t1}, id_column="uid").to_frame(),
+        "change": Z.change(units, t0, after=t1, zone_column="zone", id_column="uid").to_frame(),
+    }
+    for name, frame in frames.items():
+        assert frame.index.name == "uid" and frame.index.tolist() == ["a", "b", "c"], name
+        assert frame.columns[0] == "name" and frame["name"].tolist() == ["甲", "乙", "丙"], name
+    layer = gpd.read_file(sh.to_gpkg(tmp_path / "s.gpkg", layer="shares"), layer="shares")
+    assert layer["uid"].tolist() == ["a", "b", "c"] and layer["name"].tolist() == ["甲", "乙", "丙"]
+    shuffled = Z.overlay_shares(units.iloc[[2, 0, 1]], t0, zone_column="zone", id_column="uid")
+    pd.testing.assert_frame_equal(shuffled.to_frame().loc[["a", "b", "c"]].drop(columns="geometry"),
+                                  sh.to_frame().drop(columns="geometry"))
+    with pytest.raises(TypeError):  # the old argument order (zones, zone column positional) fails loudly
+        Z.overlay_shares(units, t0, "zone")

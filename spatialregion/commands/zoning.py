@@ -39,7 +39,8 @@ def share_figure(res: Any, classes: list[str], title: str | None = None):
     from .. import maps
 
     maps.use_cjk_font()
-    fig, axes = plt.subplots(1, len(classes), figsize=(6.2 * len(classes), 5.6))
+    fig, axes = plt.subplots(1, len(classes), figsize=(7.6 * len(classes), 5.6))
+    fig.subplots_adjust(wspace=0.5)  # room for each panel's legend beside its map
     axes = [axes] if len(classes) == 1 else list(axes)
     frame = res.to_frame()
     for ax, cls in zip(axes, classes):
@@ -71,7 +72,7 @@ def run(
     from ..zoning import dominant_function, overlay_shares
 
     out = ensure_out(out)
-    res = overlay_shares(units, zones, column, id_column, priority=priority or None, engine=engine)
+    res = overlay_shares(units, zones, zone_column=column, id_column=id_column, priority=priority or None, engine=engine)
     dom = dominant_function(res)
     echo("\n" + str(res.summary().tables[0].title) + "\n" + res.summary().tables[0].frame.round(4).to_string())
     echo(f"\nDominant function: {dom.table['kind'].value_counts().to_dict()}")
@@ -122,7 +123,7 @@ def demo(ctx: DemoContext) -> None:
     from ..zoning import demo_layer, overlay_shares
 
     ctx.echo("\n== Territorial-space zoning: shares of the demo 三区 layer by province (synthetic zoning) ==")
-    res = overlay_shares(ctx.provinces, demo_layer("three_spaces"), "zone", id_column="adcode")
+    res = overlay_shares(ctx.provinces, demo_layer("three_spaces"), zone_column="zone", id_column="adcode")
     t = res.table.join(ctx.provinces.set_index("adcode")["name_short"])
     cols = ["name_short", "urban_share", "agricultural_share", "ecological_share", "unzoned_share"]
     ctx.echo(t[cols].sort_values("urban_share", ascending=False).head(8).round(3).to_string())

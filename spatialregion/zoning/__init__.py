@@ -26,7 +26,7 @@ Example
 >>> import spatialregion as sr
 >>> pref = sr.load("prefectures")
 >>> zones = sr.zoning.demo_layer("three_spaces")
->>> res = sr.zoning.overlay_shares(pref, zones, "zone", id_column="adcode")
+>>> res = sr.zoning.overlay_shares(pref, zones, zone_column="zone", id_column="adcode")  # units first
 >>> res.table[["urban_share", "agricultural_share", "ecological_share", "unzoned_share"]]  # doctest: +SKIP
 """
 
@@ -75,6 +75,16 @@ def demo_layer(name: str = "three_spaces"):
     and the control lines ``eco_redline``, ``farmland``, ``urban_boundary`` (which
     overlap in places on purpose, for :func:`conflicts`).  Synthetic data for demos
     and tests only — not a real plan.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`DEMO_LAYERS`.
+
+    Returns
+    -------
+    GeoDataFrame
+        The layer, EPSG:4490.
     """
     import geopandas as gpd
 
@@ -86,7 +96,18 @@ def demo_layer(name: str = "three_spaces"):
 
 def demo_raster(name: str = "dem") -> Path:
     """Path of a shipped demo GeoTIFF: ``dem`` (elevation, m, 0.2°) or ``three_spaces``
-    (class codes 1 urban, 2 agricultural, 3 ecological, 0 unzoned; nodata 255)."""
+    (class codes 1 urban, 2 agricultural, 3 ecological, 0 unzoned; nodata 255).
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`DEMO_RASTERS`.
+
+    Returns
+    -------
+    Path
+        The GeoTIFF file.
+    """
     from .._validation import check_choice
 
     check_choice("name", name, DEMO_RASTERS)

@@ -138,6 +138,20 @@ def prepare_layer(gdf: Any, name: str, target_crs: Any, *, repair: bool = True) 
     return Layer(arr, gdf.index, n_bad, reprojected, gdf.crs)
 
 
+def unit_frame(units: Any, ids: pd.Index, id_column: str | None) -> tuple[Any, Any]:
+    """The units' id/name columns and geometry, indexed by ``ids`` (rows of every per-unit table).
+
+    The index carries ``id_column`` (named after it), so that column is not repeated.
+    """
+    from ..results import unit_columns
+
+    frame = unit_columns(units, units.index, id_column=id_column)
+    if frame is not None:
+        frame = frame.set_axis(ids).drop(columns=[c for c in [id_column] if c in frame.columns])
+    geometry = units.geometry.set_axis(ids) if hasattr(units, "geometry") else None
+    return frame, geometry
+
+
 def unit_ids(units: Any, id_column: str | None) -> pd.Index:
     """Unit labels: ``units[id_column]`` or the index; must be unique and not missing."""
     if id_column is None:

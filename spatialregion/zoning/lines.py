@@ -12,9 +12,9 @@ import pandas as pd
 import shapely
 
 from ..errors import InputError
-from ..results import Result, Summary, SummaryTable
+from ..results import Summary, SummaryTable, UnitResult
 from . import _layers as L
-from .shares import _prepare_zones, _unit_areas, class_style
+from .shares import _prepare_zones, _unit_areas, _unit_fields, class_style
 
 __all__ = ["ConflictResult", "ChangeResult", "conflicts", "change"]
 
@@ -23,16 +23,8 @@ _SHARE_LABELS = ("无冲突 none", "< 1%", "1–5%", "5–10%", "> 10%")
 _SHARE_COLORS = ("#f7f7f7", "#fee0d2", "#fc9272", "#de2d26", "#a50f15")
 
 
-def _geo(frame: pd.DataFrame, geometry: Any) -> Any:
-    if geometry is None:
-        return frame
-    import geopandas as gpd
-
-    return gpd.GeoDataFrame(frame, geometry=np.asarray(geometry.values), crs=geometry.crs)
-
-
 @dataclass(frozen=True, eq=False)
-class ConflictResult(Result):
+class ConflictResult(UnitResult):
     """Pairwise overlaps between control lines (:func:`conflicts`).
 
     Attributes
@@ -50,6 +42,16 @@ class ConflictResult(Result):
         Per unit: ``unit_km2``, ``<line>_km2`` for each line, ``<a>_x_<b>_km2`` for each
         pair, ``conflict_km2`` (area of the union of all overlaps, so triple overlaps
         count once) and ``conflict_share`` (of the unit's area).
+    layers : tuple of str
+        The control-line layers.
+    crs : str
+        The working (equal-area) CRS.
+    repaired : int
+        Geometries repaired with make_valid.
+
+    References
+    ----------
+    中共中央办公厅、国务院办公厅 (2019) 《关于在国土空间规划中统筹划定落实三条控制线的指导意见》.
     """
 
     overlaps: Any
@@ -60,11 +62,24 @@ class ConflictResult(Result):
     repaired: int = 0
 
     def to_frame(self) -> pd.DataFrame:
+        """Per unit (ids and names first, then areas of every line, pair and the conflict share);
+        without units, the overlap polygons.
+
+        Returns
+        -------
+        DataFrame or GeoDataFrame
+        """
         if self.per_unit is None:
             return self.overlaps.copy()
-        return _geo(self.per_unit.copy(), self.geometry)
+        return self._unit_frame(self.per_unit.copy())
 
     def summary(self) -> Summary:
+        """Overlaps between the lines and the units with conflicts.
+
+        Returns
+        -------
+        Summary
+        """
         tables = [SummaryTable("Overlaps between control lines", self.pairs)]
         if self.per_unit is not None:
             hit = self.per_unit[self.per_unit["conflict_km2"] > 0]
@@ -79,6 +94,11 @@ class ConflictResult(Result):
             ),
         )
 
+    def _geo_frame(self):
+        if self.per_unit is None:
+            return self.overlaps.copy()
+        return super()._geo_frame()
+
     def _style(self):
         from .. import export
 
@@ -92,10 +112,10 @@ class ConflictResult(Result):
 
 
 def conflicts(
+    data: Any,
     lines: Mapping[str, Any],
-    units: Any = None,
-    id_column: str | None = None,
     *,
+    id_column: str | None = None,
     crs: Any = None,
 ) -> ConflictResult:
     r"""Every pairwise overlap between control-line layers, optionally split by unit.
@@ -109,15 +129,20 @@ def conflicts(
 
     Parameters
     ----------
+    data : GeoDataFrame or None
+        The units to split conflicts by (None: whole layers only).
     lines : dict of str → GeoDataFrame
         At least two polygon layers, e.g. ``{"eco_redline": ..., "farmland": ...,
         "urban_boundary": ...}`` (names are used in column names).
-    units : GeoDataFrame, optional
-        Units to split conflicts by.
     id_column : str, optional
-        Unique id column of ``units`` (default the index).
+        Unique id column of the units (default the index).
     crs : optional
         Projected equal-area working CRS (default China Albers).
+
+    Returns
+    -------
+    ConflictResult
+        Overlaps per pair of lines and, with units, per unit.
 
     References
     ----------
@@ -125,6 +150,7 @@ def conflicts(
     the ecological protection red line, permanent basic farmland and the urban
     development boundary must not overlap.
     """
+    units = data
     if not isinstance(lines, Mapping) or len(lines) < 2:
         raise InputError("lines must be a dict of at least two {name: GeoDataFrame} control-line layers")
     bad = [k for k in lines if not isinstance(k, str) or not k]
@@ -210,7 +236,7 @@ def conflicts(
         layers=tuple(names),
         crs=wcrs.srs,
         repaired=repaired,
-        geometry=None if units is None else units.geometry,
+        **({} if units is None else _unit_fields(units, ids, id_column)),
     )
 
 
@@ -220,8 +246,8 @@ def conflicts(
 
 
 @dataclass(frozen=True, eq=False)
-class ChangeResult(Result):
-    """Zone transitions between two dates (:func:`change`).
+class ChangeResult(UnitResult):
+    r"""Zone transitions between two dates (:func:`change`): :math:`M^{(u)}_{ij} = |u \cap Z^0_i \cap Z^1_j|`.
 
     Attributes
     ----------
@@ -231,40 +257,69 @@ class ChangeResult(Result):
         the unit's area.
     classes : tuple
         Row/column classes (union of both dates in priority order, then ``unzoned``).
-    units : Index
+    ids : Index
         Unit ids (first axis of ``cube``).
+    zone_column : str
+        The zone class column.
+    crs : str
+        The working (equal-area) CRS.
     """
 
     cube: np.ndarray
     classes: tuple
-    units: pd.Index
+    ids: pd.Index
     zone_column: str
     crs: str = L.ALBERS
 
     def matrix(self, unit: Any = None) -> pd.DataFrame:
-        """Transition area matrix (km², rows = t0 class, columns = t1 class), total or one unit."""
+        """Transition area matrix (km², rows = t0 class, columns = t1 class), total or one unit.
+
+        Parameters
+        ----------
+        unit : optional
+            A unit id (default: all units summed).
+
+        Returns
+        -------
+        DataFrame
+        """
         if unit is None:
             m = self.cube.sum(axis=0)
         else:
-            if unit not in self.units:
-                raise InputError(f"unit {unit!r} is not one of the units ({list(self.units)[:10]} …)")
-            m = self.cube[self.units.get_loc(unit)]
+            if unit not in self.ids:
+                raise InputError(f"unit {unit!r} is not one of the units ({list(self.ids)[:10]} …)")
+            m = self.cube[self.ids.get_loc(unit)]
         idx = pd.Index(self.classes, name="t0 \\ t1")
         return pd.DataFrame(m, index=idx, columns=pd.Index(self.classes, name="t1"))
 
     def probabilities(self, unit: Any = None) -> pd.DataFrame:
         """Row-normalised :meth:`matrix`: share of each t0 class's area going to each t1 class
-        (the area analogue of a Markov transition matrix; empty rows are NaN)."""
+        (the area analogue of a Markov transition matrix; empty rows are NaN).
+
+        Parameters
+        ----------
+        unit : optional
+            A unit id (default: all units summed).
+
+        Returns
+        -------
+        DataFrame
+        """
         m = self.matrix(unit)
         tot = m.sum(axis=1)
         return m.div(tot.where(tot > 0), axis=0)
 
     def transitions(self) -> pd.DataFrame:
-        """Long table ``unit, from, to, area_km2`` of the non-zero cells."""
+        """Long table ``unit, from, to, area_km2`` of the non-zero cells.
+
+        Returns
+        -------
+        DataFrame
+        """
         u, i, j = np.nonzero(self.cube)
         return pd.DataFrame(
             {
-                "unit": self.units[u],
+                "unit": self.ids[u],
                 "from": [self.classes[k] for k in i],
                 "to": [self.classes[k] for k in j],
                 "area_km2": self.cube[u, i, j],
@@ -272,6 +327,12 @@ class ChangeResult(Result):
         )
 
     def to_frame(self) -> pd.DataFrame:
+        """Per unit: ids and names first, then area, stable and changed area, gain/loss/net per class.
+
+        Returns
+        -------
+        DataFrame or GeoDataFrame
+        """
         c = self.cube
         total = c.sum(axis=(1, 2))
         stable = np.trace(c, axis1=1, axis2=2)
@@ -284,9 +345,15 @@ class ChangeResult(Result):
             data[f"{cls}_gain_km2"] = gain
             data[f"{cls}_loss_km2"] = loss
             data[f"{cls}_net_km2"] = gain - loss
-        return _geo(pd.DataFrame(data, index=self.units), self.geometry)
+        return self._unit_frame(pd.DataFrame(data, index=self.ids))
 
     def summary(self) -> Summary:
+        """The total transition matrix in km² and its row shares.
+
+        Returns
+        -------
+        Summary
+        """
         return Summary(
             f"Zone transitions ({self.zone_column})",
             (
@@ -306,13 +373,13 @@ class ChangeResult(Result):
 
 
 def change(
-    zones_t0: Any,
-    zones_t1: Any,
-    units: Any,
+    data: Any,
+    before: Any,
+    *,
+    after: Any,
     zone_column: str,
     id_column: str | None = None,
-    *,
-    zone_column_t1: str | None = None,
+    zone_column_after: str | None = None,
     priority: Sequence[Any] | None = None,
     crs: Any = None,
 ) -> ChangeResult:
@@ -326,14 +393,37 @@ def change(
     the ``unzoned`` column are obtained from the unit and class areas, so each
     :math:`M^{(u)}` sums exactly to the unit's area.  Row-normalising gives the area
     analogue of a Markov transition matrix (:meth:`ChangeResult.probabilities`).
+
+    Parameters
+    ----------
+    data : GeoDataFrame
+        The units.
+    before, after : GeoDataFrame
+        The zonings at the first and the second date.
+    zone_column : str
+        The zone class column of ``before`` (and of ``after`` unless ``zone_column_after``).
+    id_column : str, optional
+        Unique id column of the units (default the index).
+    zone_column_after : str, optional
+        The zone class column of ``after`` when it differs.
+    priority : sequence, optional
+        Class priority for overlaps inside a layer (see :func:`overlay_shares`).
+    crs : optional
+        Projected equal-area working CRS (default China Albers).
+
+    Returns
+    -------
+    ChangeResult
+        The transition cube and per-unit changes.
     """
     import geopandas as gpd
 
+    units, zones_t0, zones_t1 = data, before, after
     wcrs = L.working_crs(crs)
-    col1 = zone_column_t1 or zone_column
+    col1 = zone_column_after or zone_column
     ulayer = L.prepare_layer(units, "units", wcrs)
     ids = L.unit_ids(units, id_column)
-    for z, c, n in ((zones_t0, zone_column, "zones_t0"), (zones_t1, col1, "zones_t1")):
+    for z, c, n in ((zones_t0, zone_column, "before"), (zones_t1, col1, "after")):
         if not isinstance(z, gpd.GeoDataFrame) or c not in z.columns:
             raise InputError(f"{n} must be a GeoDataFrame with the zone column {c!r}")
     both = pd.concat([zones_t0[zone_column], zones_t1[col1]], ignore_index=True)
@@ -362,8 +452,8 @@ def change(
     return ChangeResult(
         cube=cube,
         classes=(*order, "unzoned"),
-        units=ids,
+        ids=ids,
         zone_column=zone_column,
         crs=wcrs.srs,
-        geometry=units.geometry,
+        **_unit_fields(units, ids, id_column),
     )

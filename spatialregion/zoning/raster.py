@@ -12,7 +12,7 @@ import pandas as pd
 
 from .._validation import check_choice
 from ..errors import CRSError, InputError
-from ..results import Result, Summary, SummaryTable
+from ..results import Summary, SummaryTable, UnitResult
 from . import _layers as L
 
 __all__ = ["ZonalResult", "zonal_stats", "cell_weights", "weighted_stats"]
@@ -187,7 +187,7 @@ def weighted_stats(values: np.ndarray, weights: np.ndarray, percentiles: Sequenc
 
 
 @dataclass(frozen=True, eq=False)
-class ZonalResult(Result):
+class ZonalResult(UnitResult):
     """Raster statistics per unit or per unit × zone (:func:`zonal_stats`).
 
     ``table`` (index = unit ids, or (unit, zone) pairs): for ``kind="continuous"``
@@ -196,6 +196,13 @@ class ZonalResult(Result):
     weighted cells), ``majority``, ``count``, ``n_cells``, ``nodata``.  ``count`` and
     ``nodata`` are weighted cell counts (fractional with ``method="exact"``).
     Units without valid cells have NaN statistics and ``count = 0``.
+
+    Attributes
+    ----------
+    table : DataFrame
+        The statistics (above).
+    kind, method, band, percentiles, nodata, raster_crs, vector_reprojected, categories, by_zone
+        Settings (see :func:`zonal_stats`).
     """
 
     table: pd.DataFrame
@@ -210,13 +217,27 @@ class ZonalResult(Result):
     by_zone: bool = False
 
     def to_frame(self) -> pd.DataFrame:
-        if self.geometry is None:
-            return self.table.copy()
-        import geopandas as gpd
+        """Per unit (or unit × zone): ids and names first, then the statistics.
 
-        return gpd.GeoDataFrame(self.table.copy(), geometry=np.asarray(self.geometry.values), crs=self.geometry.crs)
+        Returns
+        -------
+        DataFrame or GeoDataFrame
+        """
+        if self.by_zone:
+            if self.geometry is None:
+                return self.table.copy()
+            import geopandas as gpd
+
+            return gpd.GeoDataFrame(self.table.copy(), geometry=np.asarray(self.geometry.values), crs=self.geometry.crs)
+        return self._unit_frame(self.table.copy())
 
     def summary(self) -> Summary:
+        """The statistics table with the cell rule used.
+
+        Returns
+        -------
+        Summary
+        """
         empty = int((self.table["count"] == 0).sum())
         notes = [
             f"Cells taken by rule '{self.method}': "
@@ -242,19 +263,18 @@ class ZonalResult(Result):
 
             colors, names = class_style(values)
             return export.categorized("majority", values, colors, names, title="Majority class")
-        import mapclassify
+        from .._classify import quantile_bins
 
         col = self.table["mean"].dropna()
         k = int(min(5, max(1, col.nunique())))
-        cls = mapclassify.Quantiles(col.to_numpy(), k=k)
-        breaks = [float(col.min()), *map(float, cls.bins)]
+        breaks = [float(col.min()), *map(float, quantile_bins(col.to_numpy(), k))]
         colors = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"][: len(breaks) - 1]
         return export.graduated("mean", breaks, colors, title="Mean")
 
 
 def zonal_stats(
+    data: Any,
     raster: Any,
-    units: Any,
     *,
     kind: str = "continuous",
     zones: Any = None,
@@ -286,11 +306,11 @@ def zonal_stats(
 
     Parameters
     ----------
+    data : GeoDataFrame
+        The units: polygons (any CRS; reprojected to the raster CRS — the vector
+        moves, the raster is never resampled).
     raster : path, rasterio dataset or (array, transform, crs[, nodata])
         Only the window covering the polygons is read into memory.
-    units : GeoDataFrame
-        Polygons (any CRS; reprojected to the raster CRS — the vector moves, the
-        raster is never resampled).
     kind : {"continuous", "categorical"}
     zones, zone_column : GeoDataFrame and str, optional
         Summarise per unit × zone class: units are overlaid with the zones first
@@ -306,6 +326,11 @@ def zonal_stats(
         Overrides the band's nodata value.
     categories : sequence, optional
         Classes to report (categorical); valid cells of other values go to ``frac_other``.
+
+    Returns
+    -------
+    ZonalResult
+        Statistics per unit (or unit × zone) with the units' ids and names.
 
     References
     ----------
@@ -334,6 +359,8 @@ def zonal_stats(
             rcrs = CRS.from_user_input(raster.crs) if getattr(raster, "crs", None) else None
     if rcrs is None:
         raise CRSError("the raster has no CRS; set one before computing zonal statistics")
+    units = data
+    unit_cols = None
     ulayer = L.prepare_layer(units, "units", rcrs)
     ids = L.unit_ids(units, id_column)
     if zones is not None:
@@ -341,14 +368,15 @@ def zonal_stats(
             raise InputError("zones were given without zone_column; name the zone class column")
         from .shares import overlay_shares
 
-        sh = overlay_shares(units, zones, zone_column, id_column)
+        sh = overlay_shares(units, zones, zone_column=zone_column, id_column=id_column)
         pcs = sh.pieces.to_crs(rcrs)
         geoms = np.asarray(pcs.geometry.values, dtype=object)
         index = pd.MultiIndex.from_arrays([pcs["unit"], pcs["zone"]], names=[ids.name or "unit", "zone"])
         geometry = sh.pieces.geometry
         reproj = True
     else:
-        geoms, index, geometry, reproj = ulayer.geoms, ids, units.geometry, ulayer.reprojected
+        geoms, index, reproj = ulayer.geoms, ids, ulayer.reprojected
+        unit_cols, geometry = L.unit_frame(units, ids, id_column)
     bounds = tuple(np.asarray(gpd.GeoSeries(list(geoms)).total_bounds)) if len(geoms) else None
     r = _open_raster(raster, band, nodata, bounds)
     cells = cell_weights(geoms, r, method)
@@ -395,4 +423,5 @@ def zonal_stats(
         categories=tuple(cats),
         by_zone=zones is not None,
         geometry=geometry,
+        units=unit_cols,
     )

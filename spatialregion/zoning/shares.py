@@ -12,7 +12,7 @@ import pandas as pd
 from .. import labels as _labels
 from .._validation import check_choice
 from ..errors import InputError
-from ..results import Result, Summary, SummaryTable
+from ..results import Summary, SummaryTable, UnitResult
 from . import _layers as L
 
 __all__ = ["ShareResult", "DominantResult", "overlay_shares", "dominant_function", "class_style"]
@@ -41,8 +41,10 @@ def class_style(classes: Sequence[Any]) -> tuple[list[str], list[str]]:
 
 
 @dataclass(frozen=True, eq=False)
-class ShareResult(Result):
-    """Area of each zone class inside each unit (:func:`overlay_shares`).
+class ShareResult(UnitResult):
+    r"""Area of each zone class inside each unit (:func:`overlay_shares`).
+
+    :math:`s_{uc} = |u \cap Z_c| / |u|`; the shares of a unit (with ``unzoned``) sum to 1.
 
     Attributes
     ----------
@@ -58,6 +60,14 @@ class ShareResult(Result):
         ``class_a``, ``class_b``, ``kept`` (class that keeps the area), ``area_km2``.
     classes : tuple
         Zone classes in priority order (the order used to resolve overlaps).
+    zone_column : str
+        The zone class column of the zone layer.
+    overlap_rule, engine, crs, repaired_units, repaired_zones, reprojected
+        Settings and what was repaired or reprojected.
+
+    References
+    ----------
+    Ministry of Natural Resources of China (2019), 《关于在国土空间规划中统筹划定落实三条控制线的指导意见》.
     """
 
     table: pd.DataFrame
@@ -73,22 +83,36 @@ class ShareResult(Result):
     reprojected: bool = False
 
     def shares(self) -> pd.DataFrame:
-        """The share columns only (classes and ``unzoned``), each row summing to 1."""
+        """The share columns only (classes and ``unzoned``), each row summing to 1.
+
+        Returns
+        -------
+        DataFrame
+        """
         cols = [f"{c}_share" for c in self.classes] + ["unzoned_share"]
         return self.table[cols]
 
     def to_frame(self) -> pd.DataFrame:
+        """Per unit: ids and names first, then areas, shares and the largest class (``dominant``).
+
+        Returns
+        -------
+        DataFrame or GeoDataFrame
+            Indexed by unit id, with the unit polygons.
+        """
         frame = self.table.copy()
         sh = self.shares().to_numpy()
         keys = list(self.classes) + ["unzoned"]
         frame["dominant"] = [keys[i] for i in sh.argmax(axis=1)]
-        if self.geometry is None:
-            return frame
-        import geopandas as gpd
-
-        return gpd.GeoDataFrame(frame, geometry=np.asarray(self.geometry.values), crs=self.geometry.crs)
+        return self._unit_frame(frame)
 
     def summary(self) -> Summary:
+        """Total area by zone and the shares of every unit.
+
+        Returns
+        -------
+        Summary
+        """
         t = self.table
         keys = list(self.classes) + ["unzoned"]
         total = t["unit_km2"].sum()
@@ -128,14 +152,33 @@ class ShareResult(Result):
         return export.categorized("dominant", keys, colors, names, title="主导分区 Dominant zone")
 
     def pieces_style(self):
-        """QGIS/map style of :attr:`pieces` (categorized by zone class, ``labels.ZONES`` colours)."""
+        """QGIS/map style of :attr:`pieces` (categorized by zone class, ``labels.ZONES`` colours).
+
+        Returns
+        -------
+        Style
+        """
         from .. import export
 
         colors, names = class_style(self.classes)
         return export.categorized("zone", list(self.classes), colors, names, title="分区 Zone")
 
     def plot(self, ax: Any = None, column: str | None = None, **kwargs: Any):
-        """Map the dominant zone (default) or one share column, e.g. ``column="urban_share"``."""
+        """Map the dominant zone (default) or one share column, e.g. ``column="urban_share"``.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Axes to draw on.
+        column : str, optional
+            A column of :attr:`table` to map instead of the dominant zone.
+        **kwargs
+            Passed to the map function (``title=``, ``labels="name_short"``, ...).
+
+        Returns
+        -------
+        matplotlib Axes
+        """
         if column is None:
             return super().plot(ax=ax, **kwargs)
         from .. import maps
@@ -199,11 +242,11 @@ def _share_table(ids: pd.Index, unit_area: np.ndarray, ui: np.ndarray, cls: np.n
 
 
 def overlay_shares(
-    units: Any,
+    data: Any,
     zones: Any,
+    *,
     zone_column: str,
     id_column: str | None = None,
-    *,
     overlaps: str = "priority",
     priority: Sequence[Any] | None = None,
     engine: str = "geopandas",
@@ -229,8 +272,8 @@ def overlay_shares(
 
     Parameters
     ----------
-    units : GeoDataFrame
-        Administrative units (polygons, any CRS).
+    data : GeoDataFrame
+        The administrative units (polygons, any CRS).
     zones : GeoDataFrame
         Zone polygons (any CRS; both layers are reprojected to the working CRS, which is
         not an error for an overlay).
@@ -267,6 +310,7 @@ def overlay_shares(
     Returns
     -------
     ShareResult
+        Areas and shares per unit, with the units' ids and names.
 
     Notes
     -----
@@ -282,6 +326,7 @@ def overlay_shares(
     """
     import geopandas as gpd
 
+    units = data
     check_choice("overlaps", overlaps, ("priority", "raise"))
     check_choice("engine", engine, ("geopandas", "dask"))
     wcrs = L.working_crs(crs)
@@ -319,8 +364,14 @@ def overlay_shares(
         repaired_units=ulayer.repaired,
         repaired_zones=zlayer.repaired,
         reprojected=ulayer.reprojected or zlayer.reprojected,
-        geometry=units.geometry,
+        **_unit_fields(units, ids, id_column),
     )
+
+
+def _unit_fields(units: Any, ids: pd.Index, id_column: str | None) -> dict[str, Any]:
+    """``units`` (id/name columns) and ``geometry`` of a per-unit zoning result, indexed by ``ids``."""
+    frame, geometry = L.unit_frame(units, ids, id_column)
+    return {"units": frame, "geometry": geometry}
 
 
 def _unit_areas(geoms: np.ndarray, ids: pd.Index) -> np.ndarray:
@@ -343,12 +394,19 @@ def _unit_areas(geoms: np.ndarray, ids: pd.Index) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class DominantResult(Result):
+class DominantResult(UnitResult):
     """Dominant zone of each unit (:func:`dominant_function`).
 
-    ``table`` columns: ``dominant`` (a class, ``"a+b"`` for a composite unit,
-    ``"mixed"`` or ``"unzoned"``), ``kind`` (``single``/``composite``/``mixed``/
-    ``unzoned``), ``first``, ``first_share``, ``second``, ``second_share``.
+    Attributes
+    ----------
+    table : DataFrame
+        Per unit: ``dominant`` (a class, ``"a+b"`` for a composite unit,
+        ``"mixed"`` or ``"unzoned"``), ``kind`` (``single``/``composite``/``mixed``/
+        ``unzoned``), ``first``, ``first_share``, ``second``, ``second_share``.
+    classes : tuple
+        Classes considered, in tie-break order.
+    threshold, margin, basis
+        The rule's settings (see :func:`dominant_function`).
     """
 
     table: pd.DataFrame
@@ -358,13 +416,21 @@ class DominantResult(Result):
     basis: str = "unit"
 
     def to_frame(self) -> pd.DataFrame:
-        if self.geometry is None:
-            return self.table.copy()
-        import geopandas as gpd
+        """Per unit: ids and names first, then the dominant function and the two largest shares.
 
-        return gpd.GeoDataFrame(self.table.copy(), geometry=np.asarray(self.geometry.values), crs=self.geometry.crs)
+        Returns
+        -------
+        DataFrame or GeoDataFrame
+        """
+        return self._unit_frame(self.table.copy())
 
     def summary(self) -> Summary:
+        """Units by dominant function and the per-unit table.
+
+        Returns
+        -------
+        Summary
+        """
         counts = self.table.groupby(["kind", "dominant"]).size().rename("units").to_frame()
         return Summary(
             "Dominant function by unit",
@@ -387,7 +453,7 @@ class DominantResult(Result):
 
 
 def dominant_function(
-    shares: ShareResult | pd.DataFrame,
+    data: ShareResult | pd.DataFrame,
     *,
     threshold: float = 0.5,
     margin: float = 0.0,
@@ -409,7 +475,7 @@ def dominant_function(
 
     Parameters
     ----------
-    shares : ShareResult or DataFrame
+    data : ShareResult or DataFrame
         The result of :func:`overlay_shares`, or a frame with ``<class>_share`` columns.
     threshold : float
         Share needed for a single dominant class (default 0.5, a majority).
@@ -418,18 +484,24 @@ def dominant_function(
     basis : {"unit", "zoned"}
         Shares of the unit's area (default) or of its zoned area (unzoned land removed).
     classes : sequence, optional
-        Classes to consider, in tie-break order (default: all classes of ``shares``).
+        Classes to consider, in tie-break order (default: all classes of ``data``).
+
+    Returns
+    -------
+    DominantResult
+        The dominant function of every unit.
     """
+    shares = data
     check_choice("basis", basis, ("unit", "zoned"))
     if not 0 < threshold <= 1:
         raise InputError(f"threshold={threshold} must lie in (0, 1]")
     if margin < 0:
         raise InputError(f"margin={margin} must be >= 0")
-    geometry = None
+    geometry = units = None
     if isinstance(shares, ShareResult):
         frame = shares.table
         default = list(shares.classes)
-        geometry = shares.geometry
+        geometry, units = shares.geometry, shares.units
     elif isinstance(shares, pd.DataFrame):
         frame = shares
         default = [c[: -len("_share")] for c in frame.columns if str(c).endswith("_share") and c != "unzoned_share"]
@@ -473,4 +545,5 @@ def dominant_function(
         },
         index=frame.index,
     )
-    return DominantResult(table=table, classes=tuple(cls), threshold=threshold, margin=margin, basis=basis, geometry=geometry)
+    return DominantResult(table=table, classes=tuple(cls), threshold=threshold, margin=margin, basis=basis,
+                          geometry=geometry, units=units)
