@@ -20,9 +20,20 @@ from spatialregion import cli
 runner = CliRunner()
 
 COMMANDS = [
-    "demo", "hotspots", "moran", "markov", "decoupling", "inequality", "ellipse",
-    "index", "coupling", "detector", "gravity", "zoning",
+    "demo", "hotspots", "emerging", "moran", "markov", "decoupling", "inequality", "ellipse",
+    "index", "coupling", "detector", "gravity", "zoning", "regress",
 ]
+
+
+def test_every_registered_command_is_listed_and_in_readme(app):
+    import typer.main
+    from pathlib import Path
+
+    registered = set(typer.main.get_command(app).commands)
+    assert registered == set(COMMANDS)
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [c for c in COMMANDS if f"`{c}`" not in readme]
+    assert not missing, f"README does not list the commands {missing}"
 
 
 @pytest.fixture(scope="module")
