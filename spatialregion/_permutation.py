@@ -25,14 +25,17 @@ Design
   rare (``k_i(k_i-1) <= 0.2 (n-1)``, ``k_i <= 32``; branch-free checks), an
   open-addressing hash set for larger ``k_i``, and a partial Fisher–Yates
   shuffle when duplicates would be frequent (small ``n``).
-* Fast path for ``k_i <= 8`` (contiguity, lattices, small kNN): one loop
-  compiled per ``k`` (draws, duplicate checks and sum unrolled), the same
-  draws as the generic path, positions drawn and prefetched 8 permutations
-  ahead of the sum (the gathers are random over all ``n`` values and would
-  otherwise wait on cache misses one by one), and no multiply per draw when a
-  unit's weights are all equal (binary, row-standardised).  About 4x faster
-  than the generic loop; compiling it takes ~20 s once (numba's on-disk cache
-  makes later processes load it in well under a second).
+* Prefetching path for ``k_i <= 32`` with rare duplicates (contiguity,
+  lattices, kNN): the draws of the generic loop, but positions drawn and
+  their values prefetched 8 permutations ahead of the sum (the gathers are
+  random over all ``n`` values and would otherwise wait on cache misses one
+  by one).  ``fast=False`` runs the plain loop; a test checks both give the
+  same counts, also across processes sharing one numba cache.
+* Compile once, small: every compiled function is module-level (no
+  closures behind ``cache=True``, numba issue #10486) and the kernel has
+  one specialisation (the caller fixes all argument types), so the first
+  call after installation compiles in a few seconds and later processes
+  load it from numba's on-disk cache.
 
 Counting convention
 -------------------
@@ -87,19 +90,7 @@ def _below(state, m):
     return state, r
 
 
-@njit(inline="always", cache=True)
-def _below2(state, m):
-    """Two uniform integers in [0, m) from one SplitMix64 output (its low and
-    high 32 bits, Lemire's multiply-shift each)."""
-    state = state + _GOLDEN
-    z = _mix(state)
-    um = np.uint64(m)
-    r1 = np.int64(((z & _LO32) * um) >> _S32)
-    r2 = np.int64(((z >> _S32) * um) >> _S32)
-    return state, r1, r2
-
-
-_SMALL_K = 8  # neighbour counts with a specialised, fully unrolled kernel
+_RING_K = 32  # largest neighbour count of the prefetching path (mode 0's limit)
 _AHEAD = 8  # permutations drawn (and their values prefetched) ahead of the sum
 
 
@@ -124,100 +115,69 @@ def _prefetch(typingctx, arr, idx):
     return sig, codegen
 
 
-def _make_small_unit(K: int):
-    """Permutation loop of one unit with exactly ``K`` neighbours (``K`` a
-    compile-time constant, so LLVM unrolls the draws, the duplicate checks and
-    the sum).  Draws and duplicate rejection are those of the generic path:
-    32-bit Lemire reductions of the low then high half of each SplitMix64
-    output, all ``K`` redrawn when two coincide (exactly uniform over
-    k-subsets).  The positions of permutation ``p`` are drawn and prefetched
-    ``_AHEAD`` permutations before its lag is summed (a ring of draws), which
-    keeps several cache misses in flight.  ``const``: all the unit's weights
-    equal ``wc`` (binary or row-standardised), so the lag is ``wc * sum x`` —
-    no multiply per draw."""
-    H = (K + 1) // 2
-    S = 2 * H  # ring stride
-
-    @njit(inline="always")
-    def fill(x, ui, state, um, ring, slot):
-        while True:
-            for h in range(H):
-                state = state + _GOLDEN
-                z = _mix(state)
-                ring[slot + 2 * h] = ((z & _LO32) * um) >> _S32
-                ring[slot + 2 * h + 1] = ((z >> _S32) * um) >> _S32
-            dup = False
-            for t in range(1, K):
-                d = ring[slot + t]
-                for q in range(t):
-                    dup |= ring[slot + q] == d
-            if not dup:
-                break
-        for t in range(K):
-            r = ring[slot + t]
-            r = r + np.uint64(r >= ui)  # skip position i itself
-            ring[slot + t] = r
-            _prefetch(x, r)
-        return state
-
-    @njit(inline="always")
-    def lag_const(x, data, a, wc, ring, slot):
-        acc = 0.0
-        for t in range(K):
-            acc += x[ring[slot + t]]
-        return acc * wc
-
-    @njit(inline="always")
-    def lag_weighted(x, data, a, wc, ring, slot):
-        acc = 0.0
-        for t in range(K):
-            acc += data[a + t] * x[ring[slot + t]]
-        return acc
-
-    def make_loop(lag):
-        @njit(nogil=True)
-        def loop(x, ui, state, um, lo, hi, data, a, wc, permutations, ring, keep, sims, ii):
-            cge = 0
-            cle = 0
-            acc1 = 0.0
-            acc2 = 0.0
-            for p in range(permutations + _AHEAD):
-                # draw permutation p (while < permutations), sum p - _AHEAD
-                slot = (p % _AHEAD) * S
-                if p >= _AHEAD:
-                    acc = lag(x, data, a, wc, ring, slot)
-                    cge += acc >= lo
-                    cle += acc <= hi
-                    acc1 += acc
-                    acc2 += acc * acc
-                    if keep:
-                        sims[ii, p - _AHEAD] = acc
-                if p < permutations:
-                    state = fill(x, ui, state, um, ring, slot)
-            return cge, cle, acc1, acc2
-
-        return loop
-
-    loop_const = make_loop(lag_const)
-    loop_weighted = make_loop(lag_weighted)
-
-    @njit(nogil=True)
-    def unit(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii):
-        if const:  # separate loops: LLVM does not hoist this test out by itself
-            return loop_const(x, ui, state, um, lo, hi, data, a, wc, permutations, ring, keep, sims, ii)
-        return loop_weighted(x, ui, state, um, lo, hi, data, a, wc, permutations, ring, keep, sims, ii)
-
-    return unit
-
-
-_unit1, _unit2, _unit3, _unit4, _unit5, _unit6, _unit7, _unit8 = (_make_small_unit(K) for K in range(1, _SMALL_K + 1))
+@njit(inline="always", cache=True)
+def _draw_distinct(state, um, k, buf, base):
+    """Draw ``k`` positions in [0, um) into ``buf[base:base + k]``, all redrawn
+    when two coincide (exactly uniform over k-subsets).  Two 32-bit Lemire
+    reductions per SplitMix64 output (its low, then high half), so
+    ``(k + 1) // 2`` outputs per attempt; ``buf`` must hold ``base + k + 1``."""
+    while True:
+        for t in range(0, k, 2):
+            state = state + _GOLDEN
+            z = _mix(state)
+            buf[base + t] = np.int64(((z & _LO32) * um) >> _S32)
+            buf[base + t + 1] = np.int64(((z >> _S32) * um) >> _S32)
+        dup = False
+        for t in range(1, k):
+            d = buf[base + t]
+            for q in range(t):
+                dup |= buf[base + q] == d
+        if not dup:
+            return state
 
 
 @njit(nogil=True, cache=True)
-def _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start, stop, keep, sims, small=True):
+def _ring_unit(x, i, state, um, k, lo, hi, data, a, permutations, ring, keep, sims, ii):
+    """Permutation loop of one unit with ``k <= _RING_K`` neighbours and rare
+    duplicates: the draws of the generic mode 0 (:func:`_draw_distinct`), but
+    the positions of permutation ``p`` are drawn and their values prefetched
+    ``_AHEAD`` permutations before its lag is summed (a ring of draws), which
+    keeps several cache misses in flight.  Returns (#>=, #<=, sum, sum of squares)."""
+    cge = 0
+    cle = 0
+    acc1 = 0.0
+    acc2 = 0.0
+    for p in range(permutations + _AHEAD):
+        slot = (p % _AHEAD) * (_RING_K + 1)
+        if p >= _AHEAD:  # sum permutation p - _AHEAD
+            acc = 0.0
+            for t in range(k):
+                acc += data[a + t] * x[ring[slot + t]]
+            cge += acc >= lo
+            cle += acc <= hi
+            acc1 += acc
+            acc2 += acc * acc
+            if keep:
+                sims[ii, p - _AHEAD] = acc
+        if p < permutations:  # draw permutation p
+            state = _draw_distinct(state, um, k, ring, slot)
+            for t in range(k):
+                r = ring[slot + t]
+                r += r >= i  # skip position i itself
+                ring[slot + t] = r
+                _prefetch(x, r)
+    return cge, cle, acc1, acc2
+
+
+@njit(nogil=True, cache=True)
+def _counts_kernel(indptr, data, x, obs, tol, seed, permutations, start, stop, keep, sims, fast):
     """Tail counts and moments of the simulated lags of units ``start:stop``
-    (``sims`` receives them when ``keep``); ``small=False`` forces the generic
-    path (for testing: both paths make the same draws)."""
+    (``sims`` receives them when ``keep``).  ``fast=False`` forces the plain
+    loop instead of the prefetching one (for testing: both make the same
+    draws).  Module-level functions only, so the on-disk cache holds no
+    closures (numba #10486); callers pass every argument with fixed types
+    (int64 ``indptr``, float64 arrays, bool flags) so there is one
+    specialisation."""
     m = stop - start
     n = x.shape[0]
     ge = np.zeros(m, dtype=np.int64)
@@ -230,7 +190,7 @@ def _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start
     for ii in range(m):
         kmax = max(kmax, indptr[start + ii + 1] - indptr[start + ii])
     drawn = np.empty(kmax + 1, dtype=np.int64)
-    ring = np.empty(_AHEAD * (_SMALL_K + 1), dtype=np.uint64)
+    ring = np.empty(_AHEAD * (_RING_K + 1), dtype=np.int64)
     for ii in range(m):
         i = start + ii
         a = indptr[i]
@@ -240,44 +200,21 @@ def _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start
         state = _mix(seed ^ (np.uint64(i + 1) * _GOLDEN))
         o = obs[i]
         t_i = tol[i]
-        if small and k <= _SMALL_K and k * (k - 1) <= 0.2 * pool_n:
-            # fast path: unrolled kernel for this k (same draws as mode 0 below)
-            wc = data[a]
-            const = True
-            for t in range(1, k):
-                const &= data[a + t] == wc
-            ui = np.uint64(i)
-            lo = o - t_i
-            hi = o + t_i
-            if k == 4:
-                res = _unit4(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
-            elif k == 3:
-                res = _unit3(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
-            elif k == 2:
-                res = _unit2(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
-            elif k == 1:
-                res = _unit1(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
-            elif k == 5:
-                res = _unit5(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
-            elif k == 6:
-                res = _unit6(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
-            elif k == 7:
-                res = _unit7(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
-            else:
-                res = _unit8(x, ui, state, um, lo, hi, data, a, const, wc, permutations, ring, keep, sims, ii)
+        # 0: draw all k, redraw on a duplicate (P(dup) < ~10 %, k small)
+        # 1: hash-set rejection (large k, large n); 2: partial Fisher-Yates
+        if k * (k - 1) > 0.2 * pool_n:
+            mode = 2
+        elif k <= _RING_K:
+            mode = 0
+        else:
+            mode = 1
+        if mode == 0 and fast:
+            res = _ring_unit(x, i, state, um, k, o - t_i, o + t_i, data, a, permutations, ring, keep, sims, ii)
             ge[ii] = res[0]
             le[ii] = res[1]
             s1[ii] = res[2]
             s2[ii] = res[3]
             continue
-        # 0: draw all k, redraw on a duplicate (P(dup) < ~10 %, k small)
-        # 1: hash-set rejection (large k, large n); 2: partial Fisher-Yates
-        if k * (k - 1) > 0.2 * pool_n:
-            mode = 2
-        elif k <= 32:
-            mode = 0
-        else:
-            mode = 1
         tsize = 1
         if mode == 1:
             while tsize < 4 * k:
@@ -290,17 +227,7 @@ def _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start
         acc2 = 0.0
         for p in range(permutations):
             if mode == 0:
-                while True:
-                    for t in range(0, k, 2):
-                        state, r, r2 = _below2(state, pool_n)
-                        drawn[t] = r
-                        drawn[t + 1] = r2
-                    dup = 0
-                    for t in range(1, k):
-                        for q in range(t):
-                            dup |= drawn[q] == drawn[t]
-                    if dup == 0:
-                        break
+                state = _draw_distinct(state, um, k, drawn, 0)
             elif mode == 2:
                 for t in range(k):
                     state, r = _below(state, pool_n - t)
@@ -431,7 +358,9 @@ def conditional_lag_counts(
     def run(start: int) -> int:
         stop = min(n, start + chunk)
         out_sims = sims[start:stop] if keep else sims
-        g, l_, a1, a2 = _counts_kernel(indptr, indices, data, x, obs, tol, seed, permutations, start, stop, keep, out_sims)
+        g, l_, a1, a2 = _counts_kernel(
+            indptr, data, x, obs, tol, seed, int(permutations), int(start), int(stop), bool(keep), out_sims, True
+        )
         ge[start:stop] = g
         le[start:stop] = l_
         s1[start:stop] = a1
