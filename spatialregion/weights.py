@@ -7,26 +7,49 @@ method                 w_ij
 =====================  =====================================================
 ``"queen"``            1 if i and j share at least one boundary vertex
 ``"rook"``             1 if i and j share at least one boundary edge
-``"knn"``              1 for the ``k`` nearest units of i (asymmetric)
+``"knn"``              1 for the ``k_neighbours`` nearest units of i (asymmetric)
 ``"distance_band"``    1 if d_ij <= ``threshold_km``
 ``"inverse_distance"`` d_ij^(-power) (optionally only within ``threshold_km``)
 ``"economic"``         g_ij / |x̄_i − x̄_j|, g_ij a geographic weight
 =====================  =====================================================
 
-Distances d_ij are great-circle kilometres between unit points (centroids
-computed in the China Albers equal-area CRS, or representative points) on the
-sphere of mean radius R = 6371.0088 km (IUGG).  Contiguity uses exact shared
-vertices / edges (the coverage from :func:`spatialregion.load` shares them
-exactly) and is computed by hashing vertices, not by Python loops.
+Distances d_ij are kilometres between unit points (centroids, or
+representative points):
+
+* geographic CRS (e.g. EPSG:4490): great-circle distance on the sphere of
+  mean radius R = 6371.0088 km (IUGG); centroids computed in the China Albers
+  equal-area CRS (a local Albers outside China);
+* projected CRS (e.g. UTM): planar (Euclidean) distance in the CRS's own
+  coordinates, converted from its linear unit to km; centroids in that CRS.
+
+The report (:func:`report`, :func:`describe`) states which was used.
+``threshold_km`` is always kilometres: a band that links no pair (a threshold
+given in degrees) or every pair (one given in metres) raises an
+:class:`~spatialregion.errors.InputError` with the conversion hint.
+Contiguity uses exact shared vertices / edges (the coverage from
+:func:`spatialregion.load` shares them exactly) and is computed by hashing
+vertices, not by Python loops.
+
+Ties are broken by id, never by row order: among units at the same distance
+(relative difference below 1e-9) the one with the smallest id is taken, so
+shuffling the rows never changes a neighbour set.  libpysal's knn breaks ties
+by its KD-tree's internal order; the number of units whose k-th neighbour was
+tied is reported (``knn_ties``).
 
 Islands
 -------
 Contiguity leaves Hainan (and, with all 34 units, Taiwan, Hong Kong, Macao)
-without neighbours.  ``islands=`` decides:
+without neighbours; a distance band leaves remote units alone.  ``islands=``
+decides:
 
-* ``"nearest"`` (default): link each island symmetrically (w = 1) to its
-  ``island_k`` nearest units by polygon-to-polygon distance in the Albers CRS;
-  Hainan is linked to Guangdong.
+* ``"nearest"`` (default): link each island symmetrically to its
+  ``island_k`` nearest units, found with a spatial index (``STRtree`` /
+  KD-tree) and measured like the weights: for contiguity, the
+  boundary-to-boundary distance between polygons (planar, in the data's CRS
+  when projected, else in the equal-area CRS above; Hainan is linked to
+  Guangdong); for distance methods, the point distance d_ij of the weights
+  (the link's weight is d_ij^(−power) for inverse distance, 1 otherwise).
+  Ties by id.
 * ``"keep"``: leave them as isolates (every statistic states how it treats them).
 * ``"raise"``: raise :class:`~spatialregion.errors.IslandError`.
 
@@ -91,10 +114,14 @@ class WeightsReport:
     islands: tuple[Hashable, ...] = ()
     #: island label → labels of the units it was linked to ("id (name)" when a name column exists)
     island_links: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: how distances were measured (geodesic km, planar km in a CRS, or shared vertices)
+    distance: str = ""
 
     def __str__(self) -> str:
         params = ", ".join(f"{k}={v}" for k, v in self.params.items())
         text = f"{self.method}({params}) over {self.n} units"
+        if self.distance:
+            text += f" [{self.distance}]"
         if self.islands:
             if self.island_policy == "nearest" and self.island_links:
                 links = "; ".join(f"{i} → {', '.join(map(str, js))}" for i, js in self.island_links.items())
@@ -146,7 +173,8 @@ def _projected(gdf: Any) -> Any:
 
 
 def _equal_area_crs(gdf: Any) -> str:
-    lon0, lat0, lon1, lat1 = gdf.geometry.to_crs("EPSG:4326").total_bounds
+    geo = gdf.geometry if gdf.crs.is_geographic else gdf.geometry.to_crs("EPSG:4326")
+    lon0, lat0, lon1, lat1 = geo.total_bounds
     if lon0 >= 70 and lon1 <= 140 and lat0 >= 0 and lat1 <= 56:
         return ALBERS
     span = lat1 - lat0
@@ -172,6 +200,112 @@ def unit_points(gdf: Any, points: Literal["centroid", "representative"] = "centr
         pts = geom.centroid if points == "centroid" else geom.representative_point()
     ll = pts.to_crs("EPSG:4326")
     return np.column_stack([ll.x.to_numpy(), ll.y.to_numpy()])
+
+
+@dataclass(frozen=True)
+class _Space:
+    """Unit points in a space where Euclidean distance is monotone in d_ij.
+
+    Geographic data: unit vectors on the sphere (chord c, d = 2R·arcsin(c/2));
+    projected data: planar coordinates in km (d = Euclidean distance).
+    """
+
+    coords: np.ndarray
+    geodesic: bool
+    text: str
+
+    def radius(self, km: float) -> float:
+        """Search radius in ``coords`` for a distance of ``km`` (a hair larger, then filtered exactly)."""
+        return (_km_to_chord(km) if self.geodesic else km) * (1 + 1e-12) + 1e-15
+
+    def km(self, d: np.ndarray) -> np.ndarray:
+        """Distances in ``coords`` to km."""
+        return _chord_to_km(d) if self.geodesic else np.asarray(d, dtype=float)
+
+    def extent_km(self) -> float:
+        """Upper bound of the largest distance between two points (bounding-box diagonal)."""
+        span = self.coords.max(axis=0) - self.coords.min(axis=0)
+        return float(self.km(np.sqrt((span**2).sum())))
+
+
+def _space(gdf: Any, points: str) -> _Space:
+    """The points of the units and how distances between them are measured (module docstring)."""
+    check_crs(gdf, names=["units"])
+    if not gdf.crs.is_projected:
+        return _Space(_unit_vectors(unit_points(gdf, points)), True, f"great-circle km between unit {points}s (R = {EARTH_RADIUS_KM} km)")
+    geom = gdf.geometry
+    pts = geom if (geom.geom_type == "Point").all() else (geom.centroid if points == "centroid" else geom.representative_point())
+    axis = gdf.crs.axis_info[0]
+    factor = float(axis.unit_conversion_factor or 1.0)  # metres per CRS unit
+    xy = np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()]) * (factor / 1000.0)
+    code = gdf.crs.to_epsg()
+    name = f"EPSG:{code}" if code else gdf.crs.name
+    return _Space(xy, False, f"planar km between unit {points}s in {name} ({axis.unit_name})")
+
+
+def _id_rank(ids: pd.Index) -> np.ndarray:
+    """Rank of each id in sorted id order (the tie-breaker: smallest id first)."""
+    try:
+        order = np.asarray(ids.argsort(), dtype=np.int64)
+    except TypeError:  # mixed types
+        order = np.asarray(pd.Index(ids.astype(str)).argsort(), dtype=np.int64)
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))
+    return rank
+
+
+_TIE = 1e-9  # relative distance difference below which two candidates tie
+
+
+def _pick_by_distance(d: np.ndarray, cand: np.ndarray, k: int, rank: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The ``k`` candidates nearest by ``d``, ties (within ``_TIE``) broken by id rank.
+
+    Returns the chosen candidates (sorted by distance, then id) and whether the
+    k-th distance was tied with an unchosen candidate.
+    """
+    order = np.lexsort((rank[cand], d))
+    d, cand = d[order], cand[order]
+    if len(cand) <= k:
+        return cand, False
+    dk = d[k - 1]
+    tied = d <= dk * (1 + _TIE) + 1e-300
+    if not tied[k]:
+        return cand[:k], False
+    inner = d < dk * (1 - _TIE)
+    group = np.nonzero(tied & ~inner)[0]
+    take = group[np.argsort(rank[cand[group]], kind="stable")][: k - int(inner.sum())]
+    keep = np.concatenate([np.nonzero(inner)[0], np.sort(take)])
+    return cand[keep], True
+
+
+def _nearest_points(space: _Space, rows: np.ndarray, k: int, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """For each unit in ``rows``: its ``k`` nearest other units and their distances (km) by the
+    weights' point distance, ties (within ``_TIE``) broken by id.
+
+    Returns ``(neighbours (m, k), distances (m, k), ties)``, ``ties`` the number of rows whose k-th
+    distance was tied with a unit left out.  Points must be distinct (callers check).
+    """
+    from scipy.spatial import cKDTree
+
+    n = len(space.coords)
+    tree = cKDTree(space.coords)
+    q = min(n, k + 3)  # self, k neighbours, and two more to see ties at the k-th distance
+    dist, idx = tree.query(space.coords[rows], k=q)
+    dist, idx = dist.reshape(len(rows), q), idx.reshape(len(rows), q)
+    d, c = dist[:, 1:], idx[:, 1:]  # column 0 is the point itself (distinct points)
+    nb, nd = c[:, :k].copy(), d[:, :k].copy()
+    ties = 0
+    if d.shape[1] > k:
+        for r in np.nonzero(d[:, k] <= d[:, k - 1] * (1 + _TIE))[0]:
+            s = rows[r]
+            cand = np.asarray(tree.query_ball_point(space.coords[s], d[r, k - 1] * (1 + 2 * _TIE) + 1e-15), dtype=np.int64)
+            cand = cand[cand != s]
+            dc = np.sqrt(((space.coords[cand] - space.coords[s]) ** 2).sum(axis=1))
+            chosen, tied = _pick_by_distance(dc, cand, k, rank)
+            nb[r] = chosen
+            nd[r] = np.sqrt(((space.coords[chosen] - space.coords[s]) ** 2).sum(axis=1))
+            ties += tied
+    return nb, space.km(nd), ties
 
 
 def _unit_vectors(lonlat: np.ndarray) -> np.ndarray:
@@ -309,34 +443,113 @@ def _graph_from_pairs(ids: pd.Index, i: np.ndarray, j: np.ndarray, w: np.ndarray
 
 
 # --------------------------------------------------------------------------- islands
-def _link_islands(gdf: Any, i: np.ndarray, j: np.ndarray, island_k: int) -> tuple[np.ndarray, np.ndarray, dict[int, tuple[int, ...]]]:
-    n = len(gdf)
-    has = np.zeros(n, dtype=bool)
-    has[i] = True
-    iso = np.nonzero(~has)[0]
-    if len(iso) == 0 or n < 2:
-        return i, j, {}
-    geom = np.asarray(_projected(gdf))
-    links: dict[int, tuple[int, ...]] = {}
-    add_i, add_j = [], []
-    for s in iso:
-        d = shapely.distance(geom[s], geom)
-        d[s] = np.inf
-        nearest = np.argsort(d, kind="stable")[: min(island_k, n - 1)]
-        links[int(s)] = tuple(int(t) for t in nearest)
-        for t in nearest:
-            add_i += [s, t]
-            add_j += [t, s]
-    pairs = np.unique(np.column_stack([np.concatenate([i, add_i]), np.concatenate([j, add_j])]).astype(np.int64), axis=0)
-    return pairs[:, 0], pairs[:, 1], links
+def _metric_geometry(gdf: Any, rows: np.ndarray) -> np.ndarray:
+    """Geometries of ``rows`` in the CRS island links are measured in: the data's own when
+    projected, else the equal-area CRS of :func:`_projected` (only these rows are projected)."""
+    geom = gdf.geometry.iloc[rows]
+    return np.asarray(geom if gdf.crs.is_projected else geom.to_crs(_equal_area_crs(gdf)))
+
+
+def _polygon_distances(a: Any, others: np.ndarray, k: int, best: np.ndarray | None = None) -> np.ndarray:
+    """Boundary-to-boundary distances from polygon ``a`` to ``others`` (same planar CRS), exact for
+    every polygon that can be among the ``k`` nearest (``inf`` for those provably farther).
+
+    Candidates are taken in order of their bounding-box distance (a lower bound) and skipped once it
+    exceeds the current k-th smallest distance D (including the distances in ``best``).  Each
+    distance is ``shapely.distance`` of the two polygons clipped to where the closest points can
+    lie: with u = min(|p − q|, D) (p the vertex of ``a`` nearest to b's box, q the vertex of b
+    nearest to p; |p − q| is an upper bound), both lie within u of the other polygon, hence within
+    its bounding box widened by u.  Brute-force distance is O(n·m) in the vertices; the clipped
+    pieces are small.
+    """
+    ca = shapely.get_coordinates(a)
+    ax0, ay0, ax1, ay1 = a.bounds
+    box = shapely.bounds(others)
+    dx = np.maximum(0.0, np.maximum(box[:, 0] - ax1, ax0 - box[:, 2]))
+    dy = np.maximum(0.0, np.maximum(box[:, 1] - ay1, ay0 - box[:, 3]))
+    lower = np.sqrt(dx * dx + dy * dy)
+    out = np.full(len(others), np.inf)
+    found = list(best) if best is not None else []
+    for t in np.argsort(lower, kind="stable"):
+        dk = np.partition(found, k - 1)[k - 1] * (1 + 1e-6) + 1e-9 if len(found) >= k else np.inf
+        if lower[t] > dk:
+            break
+        b = others[t]
+        bx0, by0, bx1, by1 = box[t]
+        ex = np.maximum(0.0, np.maximum(bx0 - ca[:, 0], ca[:, 0] - bx1))
+        ey = np.maximum(0.0, np.maximum(by0 - ca[:, 1], ca[:, 1] - by1))
+        p = ca[np.argmin(ex * ex + ey * ey)]
+        u = min(float(np.sqrt(((shapely.get_coordinates(b) - p) ** 2).sum(axis=1).min())) * (1 + 1e-9) + 1e-9, dk)
+        an = shapely.clip_by_rect(a, bx0 - u, by0 - u, bx1 + u, by1 + u)
+        bn = shapely.clip_by_rect(b, ax0 - u, ay0 - u, ax1 + u, ay1 + u)
+        if an.is_empty or bn.is_empty:  # nothing of one within u of the other: farther than D
+            continue
+        out[t] = shapely.distance(an, bn)
+        found.append(out[t])
+    return out
+
+
+def _nearest_polygons(gdf: Any, sources: np.ndarray, k: int, rank: np.ndarray) -> dict[int, np.ndarray]:
+    """For each source polygon its ``k`` nearest other polygons by boundary-to-boundary distance
+    (planar, in the CRS of :func:`_metric_geometry`), ties by id rank.
+
+    Search: bounding-box distances e_c in the data's CRS are lower bounds of the boundary
+    distance.  The ``k + 4`` nearest boxes give an upper bound D of the k-th distance; every
+    polygon within D has e_c <= D (projected data) or e_c <= D / (111.32 km · cos φ_max) · 1.25
+    degrees (geographic data: φ_max the layer's largest |latitude|, 1.25 for the equal-area CRS's
+    scale distortion).  Only those candidates are projected and measured
+    (:func:`_polygon_distances`).
+    """
+    geom = np.asarray(gdf.geometry)
+    box = shapely.bounds(geom)
+    projected = bool(gdf.crs.is_projected)
+    lat_max = 0.0 if projected else float(np.abs(box[:, [1, 3]]).max())
+    scale = 1.0 if projected else 1.25 / (111_320.0 * max(np.cos(np.radians(min(lat_max, 85.0))), 0.05))
+    out: dict[int, np.ndarray] = {}
+    for s in sources:
+        s = int(s)
+        dx = np.maximum(0.0, np.maximum(box[:, 0] - box[s, 2], box[s, 0] - box[:, 2]))
+        dy = np.maximum(0.0, np.maximum(box[:, 1] - box[s, 3], box[s, 1] - box[:, 3]))
+        e = np.sqrt(dx * dx + dy * dy)
+        e[s] = np.inf
+        first = np.argsort(e, kind="stable")[: min(k + 4, len(geom) - 1)]
+        metric = _metric_geometry(gdf, np.concatenate([[s], first]))
+        d_first = _polygon_distances(metric[0], metric[1:], k)
+        bound = np.sort(d_first)[k - 1] * scale * (1 + 1e-9)
+        more = np.setdiff1d(np.nonzero(e <= bound)[0], first)
+        cand, d = first, d_first
+        if len(more):
+            cand = np.concatenate([first, more])
+            d = np.concatenate([d_first, _polygon_distances(metric[0], _metric_geometry(gdf, more), k, d_first[np.isfinite(d_first)])])
+        chosen, _ = _pick_by_distance(d, cand.astype(np.int64), k, rank)
+        out[s] = chosen
+    return out
+
+
+def _add_links(
+    i: np.ndarray, j: np.ndarray, w: np.ndarray | None, links: dict[int, np.ndarray], link_w: dict[int, np.ndarray] | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Pairs plus both directions of every island link (existing pairs kept, no duplicates)."""
+    if not links:
+        return i, j, w
+    src = np.concatenate([np.full(len(t), s) for s, t in links.items()]).astype(np.int64)
+    dst = np.concatenate(list(links.values())).astype(np.int64)
+    ai, aj = np.concatenate([i, src, dst]), np.concatenate([j, dst, src])
+    aw = None
+    if w is not None:
+        lw = np.concatenate([link_w[s] for s in links])
+        aw = np.concatenate([w, lw, lw])
+    n = int(max(ai.max(), aj.max())) + 1
+    _, first = np.unique(ai * n + aj, return_index=True)  # sorted by (i, j); first occurrence kept
+    return ai[first], aj[first], (None if aw is None else aw[first])
 
 
 # --------------------------------------------------------------------------- public
 def build(
-    gdf: Any,
+    data: Any,
     method: Method = "queen",
     *,
-    k: int = 4,
+    k_neighbours: int = 4,
     threshold_km: float | None = None,
     power: float = 1.0,
     column: str | Sequence[str] | None = None,
@@ -346,20 +559,24 @@ def build(
     island_k: int = 1,
     id_column: str | None = None,
 ) -> Graph:
-    """Build spatial weights over the units of ``gdf``.
+    """Build spatial weights over the units of ``data``.
 
     Parameters
     ----------
-    gdf : GeoDataFrame
+    data : GeoDataFrame
         Units with a CRS.  Contiguity needs (Multi)Polygons; distance methods
-        accept polygons (their ``points``) or points.
+        accept polygons (their ``points``) or points.  Geographic CRS:
+        great-circle km; projected CRS: planar km in that CRS.
     method : {"queen", "rook", "knn", "distance_band", "inverse_distance", "economic"}
         See the module docstring for each w_ij.
-    k : int
-        Number of neighbours for ``"knn"``.
+    k_neighbours : int
+        Number of neighbours for ``"knn"`` (ties at the k-th distance broken
+        by id and counted in the report as ``knn_ties``).
     threshold_km : float, optional
-        Band for ``"distance_band"`` (required) and optional cut-off for
-        ``"inverse_distance"`` / ``"economic"``: w_ij = 0 when d_ij > threshold_km.
+        Band in kilometres for ``"distance_band"`` (required) and optional
+        cut-off for ``"inverse_distance"`` / ``"economic"``: w_ij = 0 when
+        d_ij > threshold_km.  A band linking no pair or every pair raises
+        (a threshold given in degrees or metres).
     power : float
         Distance decay exponent for ``"inverse_distance"``: w_ij = d_ij^(−power)
         (power = 2 gives the gravity form).
@@ -372,7 +589,7 @@ def build(
     points : {"centroid", "representative"}
         Unit point used for distances (see :func:`unit_points`).
     islands : {"nearest", "keep", "raise"}
-        Island policy for contiguity (see module docstring).
+        Policy for units without neighbours (see module docstring).
     island_k : int
         Number of nearest units each island is linked to.
     id_column : str, optional
@@ -382,16 +599,19 @@ def build(
     -------
     libpysal.graph.Graph
         Untransformed ("O") weights with ``unique_ids`` in the row order of
-        ``gdf``.  :func:`report` gives how it was built.
+        ``data``.  :func:`report` gives how it was built.
 
     Raises
     ------
     InputError, CRSError, GeometryError, IslandError, DuplicateIdError
     """
+    gdf = data
     check_choice("method", method, METHODS)
     check_choice("islands", islands, ("nearest", "keep", "raise"))
     if not hasattr(gdf, "geometry"):
-        raise InputError("gdf must be a GeoDataFrame (units with geometry and a CRS)")
+        raise InputError("data must be a GeoDataFrame (units with geometry and a CRS)")
+    if not isinstance(island_k, (int, np.integer)) or island_k < 1:
+        raise InputError(f"island_k must be a positive integer, got {island_k!r}")
     ids = _ids(gdf, id_column)
     n = len(ids)
     if n < 2:
@@ -404,11 +624,13 @@ def build(
             raise InputError("method='economic' needs column= (the economic variable, or a list of panel columns to average)")
         params.update(column=column, base=base)
         geo = base
-    i, j, w = _geographic(gdf, geo, k, threshold_km, power, points, params)
+    rank = _id_rank(ids)
+    i, j, w, space = _geographic(gdf, geo, k_neighbours, threshold_km, power, points, params, rank)
+    distance = space.text if space is not None else ""
 
     isolated = _isolated(n, i)
     names = _labels(gdf, ids) if len(isolated) else []
-    links: dict[int, tuple[int, ...]] = {}
+    links: dict[int, np.ndarray] = {}
     if len(isolated):
         if islands == "raise":
             raise IslandError(
@@ -416,12 +638,20 @@ def build(
                 "use islands='nearest' to link them to their nearest units or islands='keep'"
             )
         if islands == "nearest":
-            if w is not None:
-                raise WeightsError(
-                    f"{method} weights leave {describe_rows([names[s] for s in isolated])} without neighbours "
-                    "within threshold_km; raise threshold_km or use islands='keep'"
+            k_link = min(island_k, n - 1)
+            link_w = None
+            if space is None:
+                links = _nearest_polygons(gdf, isolated, k_link, rank)
+                distance = (distance + "; " if distance else "") + (
+                    "islands linked by boundary distance in "
+                    + (f"EPSG:{gdf.crs.to_epsg()}" if gdf.crs.is_projected else "the equal-area CRS")
                 )
-            i, j, links = _link_islands(gdf, i, j, island_k)
+            else:
+                nb, nd, _ = _nearest_points(space, isolated, k_link, rank)
+                links = {int(s): nb[r] for r, s in enumerate(isolated)}
+                if w is not None:
+                    link_w = {int(s): nd[r] ** (-power) for r, s in enumerate(isolated)}
+            i, j, w = _add_links(i, j, w, links, link_w)
     if method == "economic":
         w = _economic_factor(gdf, column, ids, i, j) * (1.0 if w is None else w)
     graph = _graph_from_pairs(ids, i, j, w)
@@ -432,6 +662,7 @@ def build(
         island_policy=islands,
         islands=tuple(ids[s] for s in isolated),
         island_links={names[s]: tuple(names[t] for t in ts) for s, ts in links.items()},
+        distance=distance,
     )
     object.__setattr__(graph, _REPORT_ATTR, rep)
     return graph
@@ -443,74 +674,100 @@ def _isolated(n: int, i: np.ndarray) -> np.ndarray:
     return np.nonzero(~has)[0]
 
 
-def _knn(lonlat: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, None]:
-    from scipy.spatial import cKDTree
-
-    n = len(lonlat)
-    if not 1 <= k < n:
-        raise InputError(f"k={k} must be between 1 and n - 1 = {n - 1}")
-    u = _unit_vectors(lonlat)
-    dist, idx = cKDTree(u).query(u, k=k + 1)
-    if np.any(dist[:, 1] == 0):
-        dup = np.nonzero(dist[:, 1] == 0)[0]
-        raise InputError(f"knn: {describe_rows(dup)} share their point with another unit; distances are ambiguous")
-    # drop self (column 0 is the point itself as distances are > 0 otherwise)
+def _knn(space: _Space, k: int, rank: np.ndarray, params: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, None]:
+    n = len(space.coords)
+    if not isinstance(k, (int, np.integer)) or not 1 <= k < n:
+        raise InputError(f"k_neighbours={k} must be an integer between 1 and n - 1 = {n - 1}")
+    _check_distinct(space)
+    nb, _, ties = _nearest_points(space, np.arange(n), int(k), rank)
+    params["knn_ties"] = ties
     i = np.repeat(np.arange(n), k)
-    j = idx[:, 1:].ravel()
+    j = nb.ravel()
     order = np.lexsort((j, i))
     return i[order], j[order], None
 
 
-def _within(lonlat: np.ndarray, threshold_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _check_distinct(space: _Space) -> None:
     from scipy.spatial import cKDTree
 
-    u = _unit_vectors(lonlat)
-    tree = cKDTree(u)
-    sp = tree.sparse_distance_matrix(tree, _km_to_chord(threshold_km), output_type="coo_matrix")
+    pairs = cKDTree(space.coords).query_pairs(0.0, output_type="ndarray")
+    if len(pairs):
+        raise InputError(f"{describe_rows(np.unique(pairs))} share their point with another unit; distances are ambiguous")
+
+
+def _within(space: _Space, threshold_km: float, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All pairs (i, j), i != j, with d_ij <= threshold_km, and d_ij; checks the threshold's unit."""
+    from scipy.spatial import cKDTree
+
+    extent = space.extent_km()
+    if threshold_km > extent:
+        hint = "; for inverse distance over all pairs omit threshold_km" if what == "inverse_distance" else ""
+        raise InputError(
+            f"{what}: threshold_km={threshold_km:g} links every unit to every other (the units span at most "
+            f"{extent:,.1f} km; distances are {space.text}); threshold_km is in kilometres — if you meant metres, "
+            f"pass threshold_km={threshold_km / 1000:g}{hint}"
+        )
+    tree = cKDTree(space.coords)
+    sp = tree.sparse_distance_matrix(tree, space.radius(threshold_km), output_type="coo_matrix")
     keep = sp.row != sp.col
-    i, j, chord = sp.row[keep], sp.col[keep], sp.data[keep]
-    d = _chord_to_km(chord)
+    i, j = sp.row[keep].astype(np.int64), sp.col[keep].astype(np.int64)
+    d = space.km(sp.data[keep])
     inside = d <= threshold_km
-    return i[inside].astype(np.int64), j[inside].astype(np.int64), d[inside]
+    i, j, d = i[inside], j[inside], d[inside]
+    if len(i) == 0:
+        nearest = float(space.km(tree.query(space.coords, k=2)[0][:, 1].min()))
+        hint = f"; if you meant {threshold_km:g} degrees, that is about {threshold_km * 111.2:,.0f} km" if space.geodesic and threshold_km <= 180 else ""
+        raise InputError(
+            f"{what}: no two units are within threshold_km={threshold_km:g} km (the closest pair is {nearest:,.1f} km "
+            f"apart; distances are {space.text}){hint}"
+        )
+    order = np.lexsort((j, i))
+    return i[order], j[order], d[order]
 
 
-def _all_pairs(lonlat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    n = len(lonlat)
-    d = distance_matrix_km(lonlat)
+def _all_pairs(space: _Space) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = len(space.coords)
+    c = space.coords
+    d = space.km(np.sqrt(((c[:, None, :] - c[None, :, :]) ** 2).sum(-1)))
     i, j = np.nonzero(~np.eye(n, dtype=bool))
     return i, j, d[i, j]
 
 
-def _inverse_distance(lonlat: np.ndarray, power: float, threshold_km: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _inverse_distance(space: _Space, power: float, threshold_km: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if power <= 0:
         raise InputError(f"power={power} must be > 0 (w_ij = d_ij^-power)")
-    i, j, d = _within(lonlat, threshold_km) if threshold_km is not None else _all_pairs(lonlat)
+    i, j, d = _within(space, threshold_km, "inverse_distance") if threshold_km is not None else _all_pairs(space)
     if np.any(d == 0):
         z = np.nonzero(d == 0)[0][0]
         raise InputError(f"units at positions {i[z]} and {j[z]} share the same point (distance 0): inverse distance is infinite")
     return i, j, d ** (-power)
 
 
-def _geographic(gdf: Any, method: str, k: int, threshold_km: float | None, power: float, points: str, params: dict[str, Any]):
-    """(i, j, w) position pairs of the geographic part; w None for binary weights."""
+def _geographic(
+    gdf: Any, method: str, k: int, threshold_km: float | None, power: float, points: str, params: dict[str, Any], rank: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, _Space | None]:
+    """(i, j, w, space) of the geographic part; w None for binary weights, space None for contiguity."""
     if method in ("queen", "rook"):
         check_polygons(gdf)
         check_crs(gdf, names=["units"])
         i, j = contiguity_pairs(np.asarray(gdf.geometry), rook=method == "rook")
-        return i, j, None
-    lonlat = unit_points(gdf, points)
+        return i, j, None, None
+    check_choice("points", points, ("centroid", "representative"))
+    space = _space(gdf, points)
     params["points"] = points
     if method == "knn":
-        params["k"] = k
-        return _knn(lonlat, k)
+        params["k_neighbours"] = k
+        return (*_knn(space, k, rank, params), space)
+    if threshold_km is not None and not (np.isfinite(threshold_km) and threshold_km > 0):
+        raise InputError(f"threshold_km={threshold_km!r} must be a positive number of kilometres")
     if method == "distance_band":
-        if threshold_km is None or threshold_km <= 0:
+        if threshold_km is None:
             raise InputError(f"method/base {method!r} needs threshold_km > 0 (kilometres)")
         params["threshold_km"] = threshold_km
-        i, j, _ = _within(lonlat, threshold_km)
-        return i, j, None
+        i, j, _ = _within(space, threshold_km, "distance_band")
+        return i, j, None, space
     params.update(power=power, threshold_km=threshold_km)
-    return _inverse_distance(lonlat, power, threshold_km)
+    return (*_inverse_distance(space, power, threshold_km), space)
 
 
 def _economic_factor(gdf: Any, column: Any, ids: pd.Index, i: np.ndarray, j: np.ndarray) -> np.ndarray:

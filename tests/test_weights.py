@@ -6,7 +6,18 @@ Cases covered
   on the embedded provinces, the prefectures and libpysal's us48 states.
 * hand-checked neighbours (河北 borders 北京, 天津, 山西, 内蒙古, 辽宁, 山东, 河南).
 * island policy: Hainan linked to Guangdong by default and reported; "keep" leaves it
-  isolated; "raise" raises IslandError; island_k links to k nearest.
+  isolated; "raise" raises IslandError; island_k links to k nearest; contiguity islands
+  linked by boundary distance equal a brute-force search over all polygons in the
+  equal-area CRS (islands of the prefectures, ties by id); distance-band islands linked
+  to their nearest unit by the band's own distance.
+* row order never changes neighbour sets (ids compared after shuffling rows): contiguity
+  with islands, distance band with islands, knn on a lattice full of ties (ties by id,
+  counted in the report as knn_ties).
+* projected data use planar km in the CRS: a 10 km UTM lattice gives libpysal's
+  distance-band link count and knn sets; geographic data great-circle km; the report
+  says which.
+* threshold_km given in degrees (no pair linked) or metres (every pair linked) raises
+  with the conversion hint.
 * knn, distance band and inverse distance equal to an independent haversine computation
   (sklearn ``haversine_distances``) and to libpysal built on the same points.
 * economic distance weights = geographic weight / |x̄_i − x̄_j| (hand formula).
@@ -103,7 +114,7 @@ def test_island_k2_and_keep_and_raise(provinces):
 
 
 def test_knn_matches_haversine(provinces):
-    g = sw.build(provinces, "knn", k=4)
+    g = sw.build(provinces, "knn", k_neighbours=4)
     ll = sw.unit_points(provinces)
     d = haversine_distances(np.radians(ll[:, ::-1])) * R
     np.fill_diagonal(d, np.inf)
@@ -132,8 +143,12 @@ def test_distance_band_and_inverse_distance(provinces):
     assert edge_set(cut) == expect
     dense = cut.sparse.toarray()
     np.testing.assert_allclose(dense[dense > 0], 1 / d[dense > 0], rtol=1e-9)
-    with pytest.raises(WeightsError, match="threshold_km"):
-        sw.build(provinces, "inverse_distance", threshold_km=900)
+    # islands of a cut-off inverse distance are linked to their nearest unit with w = 1/d
+    linked = sw.build(provinces, "inverse_distance", power=1, threshold_km=900)
+    for s in lonely:
+        t = int(np.argsort(d[s])[1])
+        assert linked.sparse[s, t] == pytest.approx(1 / d[s, t], rel=1e-9)
+        assert linked.sparse[t, s] == pytest.approx(1 / d[s, t], rel=1e-9)
 
 
 def test_distance_matrix_against_geodesic_scale():
@@ -199,13 +214,13 @@ def test_bad_input(provinces):
     pts = gpd.GeoDataFrame(geometry=[Point(100, 30), Point(101, 31), Point(102, 30)], crs=4326)
     with pytest.raises(GeometryError):
         sw.build(pts, "queen")
-    assert sw.build(pts, "knn", k=1).n == 3
+    assert sw.build(pts, "knn", k_neighbours=1).n == 3
     with pytest.raises(DuplicateIdError):
         sw.build(provinces.set_index(pd.Index([1] * 31)), "queen")
     with pytest.raises(InputError, match="method"):
         sw.build(provinces, "bishop")
-    with pytest.raises(InputError, match="k="):
-        sw.build(provinces, "knn", k=31)
+    with pytest.raises(InputError, match="k_neighbours="):
+        sw.build(provinces, "knn", k_neighbours=31)
     with pytest.raises(InputError, match="threshold_km"):
         sw.build(provinces, "distance_band")
     same = provinces.assign(x=1.0)
@@ -235,3 +250,130 @@ def test_grid_properties(nx, ny, seed):
     perm = np.random.default_rng(seed).permutation(len(g))
     gp = sw.build(g.iloc[perm], "queen")
     assert edge_set(gp) == edge_set(queen)
+
+
+# --------------------------------------------------------------------------- issue 14.3 / 15.2
+def neighbour_sets(g: Graph) -> dict:
+    adj = g.adjacency[g.adjacency != 0]
+    out: dict = {i: set() for i in g.unique_ids}
+    for f, nb in zip(adj.index.get_level_values(0), adj.index.get_level_values(1)):
+        out[f].add(nb)
+    return out
+
+
+def brute_nearest_polygons(gdf: gpd.GeoDataFrame, s: int, k: int) -> set:
+    """Independent search: boundary distance from polygon s to every other in the equal-area CRS,
+    nearest k, ties by id."""
+    geom = gdf.geometry.to_crs(sw._equal_area_crs(gdf)).to_numpy()
+    import shapely
+
+    d = shapely.distance(geom[s], geom)
+    ids = gdf.index.to_numpy()
+    order = sorted((t for t in range(len(gdf)) if t != s), key=lambda t: (round(d[t], 6), ids[t]))
+    return {ids[t] for t in order[:k]}
+
+
+@pytest.mark.parametrize("island_k", [1, 3])
+def test_contiguity_islands_equal_brute_force(prefectures, island_k):
+    p = prefectures.reset_index(drop=True)
+    kept = sw.build(p, "queen", islands="keep")
+    iso = list(kept.isolates)
+    assert iso  # Hainan's prefectures, Zhoushan, ...
+    g = sw.build(p, "queen", island_k=island_k)
+    nb = neighbour_sets(g)
+    for s in iso:
+        assert nb[s] == brute_nearest_polygons(p, s, island_k), p.loc[s, "name"]
+    rep = sw.report(g)
+    assert "boundary distance" in rep.distance and len(rep.island_links) == len(iso)
+
+
+def shuffled(gdf: gpd.GeoDataFrame, seed: int) -> gpd.GeoDataFrame:
+    return gdf.iloc[np.random.default_rng(seed).permutation(len(gdf))]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"method": "queen"},
+        {"method": "queen", "island_k": 2},
+        {"method": "distance_band", "threshold_km": 300},
+        {"method": "knn", "k_neighbours": 3},
+    ],
+)
+def test_row_order_never_changes_neighbour_sets(provinces, kwargs):
+    p = provinces.set_index("adcode")
+    ref = neighbour_sets(sw.build(p, **kwargs))
+    for seed in range(3):
+        assert neighbour_sets(sw.build(shuffled(p, seed), **kwargs)) == ref
+
+
+def test_distance_band_islands_use_the_band_distance(provinces):
+    """300 km on provinces: units with nothing within 300 km are linked to the nearest centroid
+    (great-circle km), not to a polygon touching them at boundary distance 0."""
+    p = provinces.set_index("adcode")
+    ll = sw.unit_points(p)
+    d = haversine_distances(np.radians(ll[:, ::-1])) * R
+    np.fill_diagonal(d, np.inf)
+    g = sw.build(p, "distance_band", threshold_km=300)
+    nb = neighbour_sets(g)
+    ids = p.index.to_numpy()
+    lonely = [s for s in range(len(p)) if not (d[s] <= 300).any()]
+    assert len(lonely) > 5
+    for s in lonely:
+        assert ids[int(np.argmin(d[s]))] in nb[ids[s]]
+    assert "great-circle km" in sw.report(g).distance
+
+
+def utm_lattice(nx: int = 10, ny: int = 8, size_m: float = 10_000.0) -> gpd.GeoDataFrame:
+    x0, y0 = 500_000.0, 3_400_000.0
+    cells = [box(x0 + a * size_m, y0 + b * size_m, x0 + (a + 1) * size_m, y0 + (b + 1) * size_m) for b in range(ny) for a in range(nx)]
+    return gpd.GeoDataFrame({"cell": [f"c{t:03d}" for t in range(nx * ny)]}, geometry=cells, crs=32650).set_index("cell")
+
+
+def test_projected_lattice_matches_libpysal_distance_band():
+    lat = utm_lattice()
+    g = sw.build(lat, "distance_band", threshold_km=10)
+    ref = Graph.build_distance_band(lat.centroid, 10_000)
+    assert g.n_edges == ref.n_edges == 2 * (9 * 8 + 10 * 7)
+    assert edge_set(g) == edge_set(ref)
+    rep = sw.report(g)
+    assert "planar km" in rep.distance and "EPSG:32650" in rep.distance
+    # diagonal cells are 14.14 km apart
+    assert sw.build(lat, "distance_band", threshold_km=14.2).n_edges == ref.n_edges + 2 * 2 * 9 * 7
+    inv = sw.build(lat, "inverse_distance", power=1, threshold_km=10)
+    np.testing.assert_allclose(inv.sparse.data, 0.1)
+
+
+def test_knn_ties_broken_by_id_and_reported():
+    lat = utm_lattice()
+    g = sw.build(lat, "knn", k_neighbours=3)  # interior cells have 4 neighbours at 10 km: a tie
+    rep = sw.report(g)
+    assert rep.params["knn_ties"] > 0
+    nb = neighbour_sets(g)
+    ids = list(lat.index)
+    # interior cell c011 (row 1, col 1): rook neighbours c001, c010, c012, c021 tie; the 3 smallest ids win
+    assert nb["c011"] == {"c001", "c010", "c012"}
+    for seed in range(3):
+        assert neighbour_sets(sw.build(shuffled(lat, seed), "knn", k_neighbours=3)) == nb
+    assert rep.params["knn_ties"] == 8 * 6  # every interior cell, no edge or corner cell
+    # k_neighbours=4: interior cells have exactly 4 at 10 km (no tie) and equal libpysal's sets;
+    # each of the 32 border cells ties at its 4th distance (diagonals or 20 km cells)
+    g4 = sw.build(lat, "knn", k_neighbours=4)
+    assert sw.report(g4).params["knn_ties"] == 2 * (10 + 8) - 4
+    ref = neighbour_sets(Graph.build_knn(lat.centroid, k=4))
+    rook = neighbour_sets(Graph.build_contiguity(lat, rook=True))
+    interior = [i for i in ids if len(rook[i]) == 4]
+    assert len(interior) == 48
+    for i in interior:
+        assert neighbour_sets(g4)[i] == ref[i] == rook[i]
+
+
+@pytest.mark.parametrize("threshold, match", [(2.5, "degrees"), (10_000, "metres")])
+def test_threshold_in_wrong_units_raises(provinces, threshold, match):
+    with pytest.raises(InputError, match=match):
+        sw.build(provinces, "distance_band", threshold_km=threshold)
+
+
+def test_threshold_metres_on_projected_lattice_raises():
+    with pytest.raises(InputError, match="threshold_km=10"):
+        sw.build(utm_lattice(), "distance_band", threshold_km=10_000)
