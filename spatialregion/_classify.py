@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from .errors import GeometryError, InputError
 from .export import Style, categorized, class_codes, graduated
@@ -82,18 +83,35 @@ def fisher_jenks_bins(y: Any, k: int) -> np.ndarray:
 
     .. math:: \\min \\sum_{c=1}^{k} \\sum_{i \\in c} (y_i - \\bar y_c)^2,
 
-    with the recursion :math:`D_j(i) = \\min_m D_{j-1}(m-1) + SSD(m, i)` evaluated
-    for all ``(m, i)`` at once from prefix sums (O(k n²) time in dense chunks
-    of ~2 M cells, no compilation: 31 units in 1 ms, 370 cities in 0.05 s,
-    2,875 counties in ~1.4 s, 10,000 units in ~12 s on a busy 2-core machine;
-    for larger layers use ``scheme="quantiles"`` or user breaks).  Returns the ``k`` class upper bounds
-    (mapclassify's ``bins``; the last is ``max(y)``), identical to
-    ``mapclassify.FisherJenks(y, k).bins`` (tested).
+    with the recursion :math:`D_j(i) = \\min_m D_{j-1}(m-1) + SSD(m, i)` and
+    :math:`SSD` from prefix sums of the centred values.  The optimal first index
+    m*(i) of the last class is non-decreasing in i (the SSD cost satisfies the
+    quadrangle inequality; Wang & Song 2011), so each layer is solved by divide
+    and conquer over i in O(n log n) — exact, O(k n log n) in all, compiled
+    with numba (cached on disk): 1,000 values in well under a millisecond,
+    100,000 in tens of milliseconds.  Ties keep the smallest m, as mapclassify
+    does.  Returns the ``k`` class upper bounds (mapclassify's ``bins``; the
+    last is ``max(y)``), identical to ``mapclassify.FisherJenks(y, k).bins``
+    (tested on random data).
+
+    Parameters
+    ----------
+    y : array-like of float
+        Values (any order; NaN not allowed).
+    k : int
+        Number of classes (reduced to the number of values).
+
+    Returns
+    -------
+    numpy.ndarray
+        The ``k`` upper class bounds, increasing.
 
     References
     ----------
     Fisher, W. D. (1958). On grouping for maximum homogeneity. JASA 53, 789–798.
     Jenks, G. F. (1977). Optimal data classification for choropleth maps.
+    Wang, H., Song, M. (2011). Ckmeans.1d.dp: optimal k-means clustering in one
+    dimension by dynamic programming. *The R Journal* 3(2), 29–33.
     """
     x = np.sort(np.asarray(y, dtype=float))
     n = x.size
@@ -103,26 +121,7 @@ def fisher_jenks_bins(y: Any, k: int) -> np.ndarray:
     c = x - x.mean()  # centred: prefix sums without cancellation
     s1 = np.concatenate([[0.0], np.cumsum(c)])
     s2 = np.concatenate([[0.0], np.cumsum(c * c)])
-    idx = np.arange(n)
-
-    # one class from 0 to i
-    d_prev = (s2[1:] - s2[0]) - (s1[1:] - s1[0]) ** 2 / (idx + 1.0)
-    back = np.zeros((k, n), dtype=np.int64)
-    chunk = max(1, 2_000_000 // n)
-    for j in range(1, k):
-        d_new = np.full(n, np.inf)
-        for i0 in range(j, n, chunk):
-            i = idx[i0 : i0 + chunk]  # last index of the j-th class (0-based)
-            m = idx[j : i[-1] + 1][:, None]  # its first index: j classes must fit before it
-            cnt = (i[None, :] - m + 1).astype(float)
-            valid = cnt > 0
-            s = s1[i + 1][None, :] - s1[m]
-            cost = d_prev[m - 1] + (s2[i + 1][None, :] - s2[m]) - s * s / np.where(valid, cnt, 1.0)
-            cost[~valid] = np.inf
-            best = np.argmin(cost, axis=0)
-            d_new[i] = cost[best, np.arange(i.size)]
-            back[j, i] = m[best, 0]
-        d_prev = d_new
+    back = _fisher_jenks_layers(s1, s2, k)
     bins = np.empty(k)
     end = n - 1
     for j in range(k - 1, 0, -1):
@@ -130,6 +129,58 @@ def fisher_jenks_bins(y: Any, k: int) -> np.ndarray:
         end = back[j, end] - 1
     bins[0] = x[end]
     return bins
+
+
+@njit(cache=True, nogil=True)
+def _fisher_jenks_layers(s1: np.ndarray, s2: np.ndarray, k: int) -> np.ndarray:  # pragma: no cover - compiled
+    """Back pointers of Fisher's programme: ``back[j, i]`` = first index of class j when
+    classes 0..j cover values 0..i optimally (divide and conquer on the monotone argmin)."""
+    n = s1.shape[0] - 1
+    back = np.zeros((k, n), dtype=np.int64)
+    d_prev = np.empty(n)
+    for i in range(n):
+        d_prev[i] = s2[i + 1] - s1[i + 1] * s1[i + 1] / (i + 1.0)
+    d_new = np.empty(n)
+    stack = np.empty((256, 4), dtype=np.int64)
+    for j in range(1, k):
+        d_new[:j] = np.inf
+        top = 0
+        stack[0, 0] = j  # rows i in [j, n - 1], first index m in [j, n - 1]
+        stack[0, 1] = n - 1
+        stack[0, 2] = j
+        stack[0, 3] = n - 1
+        top = 1
+        while top > 0:
+            top -= 1
+            ilo = stack[top, 0]
+            ihi = stack[top, 1]
+            mlo = stack[top, 2]
+            mhi = stack[top, 3]
+            if ilo > ihi:
+                continue
+            i = (ilo + ihi) // 2
+            best = np.inf
+            bm = mlo
+            for m in range(mlo, min(mhi, i) + 1):
+                s = s1[i + 1] - s1[m]
+                cost = d_prev[m - 1] + (s2[i + 1] - s2[m]) - s * s / (i - m + 1.0)
+                if cost < best:
+                    best = cost
+                    bm = m
+            d_new[i] = best
+            back[j, i] = bm
+            stack[top, 0] = i + 1
+            stack[top, 1] = ihi
+            stack[top, 2] = bm
+            stack[top, 3] = mhi
+            stack[top + 1, 0] = ilo
+            stack[top + 1, 1] = i - 1
+            stack[top + 1, 2] = mlo
+            stack[top + 1, 3] = bm
+            top += 2
+        for i in range(n):
+            d_prev[i] = d_new[i]
+    return back
 
 
 def quantile_bins(y: Any, k: int) -> np.ndarray:
