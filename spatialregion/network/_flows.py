@@ -181,7 +181,7 @@ def draw_flow_map(
     k: int,
     tiers: Any,
     node_size: str | Sequence[float],
-    labels: bool | int,
+    labels: bool | int | str,
     title: str | None,
     node_legend: bool,
     node_legend_loc: str,
@@ -219,12 +219,17 @@ def draw_flow_map(
     xlim, ylim = ax.get_xlim(), ax.get_ylim()
     ax.scatter(proj.geometry.x, proj.geometry.y, s=sizes, c=[colors[c] for c in cls],
                edgecolor="#232323", linewidth=0.4, zorder=20)
+    label_column = "label"
+    if isinstance(labels, str):  # a node column to label with, e.g. "name_short"
+        if labels not in proj.columns:
+            raise InputError(f"labels={labels!r} is not a node column; use one of {list(proj.columns)}")
+        label_column, labels = labels, True
     n_lab = len(proj) if (labels is True and len(proj) <= 40) else (15 if labels is True else int(labels))
     if n_lab:
         # the n_lab largest nodes, largest first, beside their marker; colliding labels are left out
         pick = np.argsort(-size, kind="stable")[:n_lab]
         xy = np.column_stack([proj.geometry.x.to_numpy()[pick], proj.geometry.y.to_numpy()[pick]])
-        maps.place_labels(ax, xy, [str(v) for v in proj["label"].to_numpy()[pick]], priority=size[pick],
+        maps.place_labels(ax, xy, [str(v) for v in proj[label_column].to_numpy()[pick]], priority=size[pick],
                           fontsize=7, zorder=21, offset_pt=(0.0, 7.0), gid="node_label")
     if node_legend:
         from matplotlib.legend import Legend

@@ -537,7 +537,7 @@ class LinkageNetwork(UnitResult):
         k: int = 4,
         tiers: Any = "fisher_jenks",
         node_size: str | Sequence[float] = "degree",
-        labels: bool | int = True,
+        labels: bool | int | str = True,
         title: str | None = None,
         node_legend: bool = True,
         node_legend_loc: str = "auto",
@@ -547,7 +547,8 @@ class LinkageNetwork(UnitResult):
         and widened by tier (strongest on top), nodes coloured by core–periphery class and
         sized by ``node_size`` (a column of :meth:`to_frame`, e.g. ``"degree"`` or
         ``"total_strength"``, or values in node order), CJK name labels (every node when
-        ``labels=True`` and n ≤ 40, else the ``labels`` (default 15) largest nodes).
+        ``labels=True`` and n ≤ 40, else the ``labels`` (default 15) largest nodes; a column
+        name such as ``labels="name_short"`` labels them with that node column).
 
         ``node_legend`` adds the core–periphery colour key at ``node_legend_loc`` (``"auto"``:
         where it covers no units, as :func:`spatialregion.maps.plot_style`'s legend).
