@@ -458,13 +458,31 @@ def test_residual_map(columbus, tmp_path):
     import matplotlib
 
     matplotlib.use("Agg")
-    df, _, g = columbus
-    res = R.fit(df, FORMULA, model="sem", weights=g)
+    import spatialregion as sr
+    from spatialregion import datasets
+
+    panel = datasets.provincial_sdm_panel()
+    gdf = sr.load("provinces").merge(panel[panel["year"] == panel["year"].max()], on="adcode")
+    w = sr.weights.build(gdf, method="queen", id_column="adcode")
+    res = R.fit(gdf, "y ~ x1 + x2", model="sem", weights=w, id_column="adcode")
     frame = res.residual_frame()
-    assert isinstance(frame, gpd.GeoDataFrame) and len(frame) == 49
+    assert isinstance(frame, gpd.GeoDataFrame) and len(frame) == 31
+    # the package's map style: std-dev classes of the residuals, legend with counts
+    style = res.residual_style()
+    r = frame["residual"].to_numpy()
+    s = r.std()
+    edges = [c.upper for c in style.classes[:-1]]
+    np.testing.assert_allclose(edges, [-2 * s, -s, s, 2 * s], rtol=1e-12)
+    counts = np.histogram(r, [-np.inf, -2 * s, -s, s, 2 * s, np.inf])[0]
     ax = res.plot()
     ax.figure.savefig(tmp_path / "resid.png")
-    assert ax.get_title().startswith("Residuals")
+    assert "residuals" in ax.get_title() and "SEM" in ax.get_title()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:5] == [f"{c.label} ({n})" for c, n in zip(style.classes, counts)], legend
+    assert any("No data" in t for t in legend)  # whole territory: 台湾, 香港, 澳门 drawn as no data
+    texts = [t.get_text() for t in ax.figure.findobj(matplotlib.text.Text)]
+    assert "南海诸岛" in texts and "N" in texts and any(t.endswith(" km") for t in texts)  # inset, north arrow, scale bar
+    df, _, g = columbus
     df2 = pd.DataFrame(df.drop(columns="geometry"))
     with pytest.raises(InputError, match="geometry"):
         R.fit(df2, FORMULA, model="sem", weights=g).plot()

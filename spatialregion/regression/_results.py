@@ -21,6 +21,8 @@ MODEL_NAMES = {
     "sdm": "SDM (spatial Durbin) 空间杜宾模型",
     "sdem": "SDEM (spatial Durbin error)",
 }
+#: diverging colours of the residual classes (ColorBrewer RdBu, 5 classes, reversed)
+RESIDUAL_COLORS = ("#0571b0", "#92c5de", "#f7f7f7", "#f4a582", "#ca0020")
 FE_NAMES = {None: "none", "individual": "individual (spatial) 个体固定", "time": "time 时间固定", "twoway": "two-way 双向固定"}
 
 
@@ -261,26 +263,59 @@ class RegressionResult(TableResult):
         frame = pd.DataFrame({"fitted": f, "residual": r}, index=self.ids)
         return self._with_geometry(frame)
 
+    def residual_style(self) -> Any:
+        """Diverging standard-deviation classes of the unit residuals (as mapclassify's ``StdMean``).
+
+        Five classes with inner edges at ``−2s, −s, s, 2s`` (s the standard
+        deviation of the per-unit residuals, centred on zero): below −2s, −2s to
+        −s, within ±s, s to 2s, above 2s; blue for over-prediction, red for
+        under-prediction.
+
+        Returns
+        -------
+        spatialregion.export.Style
+            A graduated style on the ``residual`` column of :meth:`residual_frame`.
+        """
+        from ..export import graduated
+
+        r = self.residual_frame()["residual"].to_numpy(dtype=float)
+        s = float(np.std(r)) or 1.0
+        inner = [-2.0 * s, -s, s, 2.0 * s]
+        edges = [min(float(r.min()), inner[0]), *inner, max(float(r.max()), inner[-1])]
+        labels = ["< −2σ", "−2σ – −1σ", "−1σ – 1σ", "1σ – 2σ", "> 2σ"]
+        return graduated("residual", edges, list(RESIDUAL_COLORS), labels, title=f"Residual 残差 (σ = {s:.3g})")
+
     def plot(self, ax=None, **kwargs: Any):
-        """Map of the residuals (diverging colours, classes by standard deviations)."""
+        """Map of the residuals in the package's map style (:func:`spatialregion.maps.plot_style`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when None.
+        **kwargs
+            :func:`spatialregion.maps.plot_style` options (``title``, ``labels``, ``inset``, ...).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The map: classes of :meth:`residual_style`, CJK text, 南海诸岛 inset, north arrow,
+            scale bar and legend (national maps of China).
+
+        Raises
+        ------
+        InputError
+            The model was fitted on a plain DataFrame (no geometry).
+        """
         frame = self.residual_frame()
         if not hasattr(frame, "geometry"):
             from ..errors import InputError
 
             raise InputError("no geometry: fit the model on a GeoDataFrame to map its residuals")
-        import matplotlib.pyplot as plt
-
         from .. import maps
 
-        maps.use_cjk_font()
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 6))
-        lim = float(np.nanmax(np.abs(frame["residual"]))) or 1.0
-        frame.plot(column="residual", cmap=kwargs.pop("cmap", "RdBu_r"), vmin=-lim, vmax=lim, legend=True,
-                   edgecolor="0.4", linewidth=0.3, ax=ax, **kwargs)
-        ax.set_title(f"Residuals 残差: {MODEL_NAMES[self.model].split(' ')[0]} {self.formula}")
-        ax.set_axis_off()
-        return ax
+        what = "mean residuals over the periods" if self.n_periods > 1 else "residuals"
+        kwargs.setdefault("title", f"{MODEL_NAMES[self.model].split(' ')[0]} {what} 残差: {self.formula}")
+        return maps.plot_style(frame, self.residual_style(), ax=ax, **kwargs)
 
 
 def paper_table(results: Sequence[RegressionResult], inference: str = "se", digits: int = 4,
