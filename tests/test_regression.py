@@ -523,10 +523,38 @@ def test_bad_input(columbus, panel):
         R.sdm_tests(R.fit(df, FORMULA, model="sar", weights=g))
 
 
-def test_rho_at_bound_warns():
+def test_rho_at_bound_warns(columbus):
     with pytest.warns(SpatialRegionWarning, match="edge of the stable interval"):
         x, at = _ml._maximise(lambda r: -r, (-1.0, 1.0), "ρ")
     assert at and x > 0.999
+    # end to end: y = the eigenvector of W's smallest eigenvalue ω_min pushes ρ and λ to 1/ω_min
+    df, w, g = columbus
+    ev, vec = np.linalg.eig(w.sparse.toarray())
+    low = np.argmin(ev.real)
+    df = df.assign(yb=vec[:, low].real + 1e-6 * np.random.default_rng(0).normal(size=len(df)))
+    for model, name in (("sar", "rho"), ("sem", "lambda")):
+        with pytest.warns(SpatialRegionWarning, match=f"{name}.*edge of the stable interval"):
+            res = R.fit(df, "yb ~ INC", model=model, weights=g)
+        assert res.at_bound and res.params[name] == pytest.approx(1.0 / ev.real[low], rel=1e-4)
+        assert "edge of the stable interval" in str(res.summary(effects=None))
+
+
+def test_non_finite_values(columbus, panel):
+    df, _, g = columbus
+    for bad_value in (np.inf, -np.inf, np.nan):
+        bad = df.copy()
+        bad.loc[5, "CRIME"] = bad_value
+        with pytest.raises(MissingValueError, match="CRIME"):
+            R.fit(bad, FORMULA, model="sdm", weights=g)
+    long, ids, gg, _ = panel
+    bad = long.copy()
+    bad.loc[bad.index[7], "y"] = np.inf
+    with pytest.raises(MissingValueError, match="'y'|y"):
+        R.fit(bad, "y ~ x1 + x2", model="sdm", weights=gg, effects="twoway", id_column="unit", period_column="year")
+    W = sp.csr_matrix(g.sparse)
+    W.data[0] = np.nan
+    with pytest.raises(InputError, match=r"non-finite entries.*\[0\]"):
+        R.fit(df, FORMULA, model="sar", weights=W)
 
 
 # -- NAT (spreg's own panel test data) ---------------------------------------------------------------

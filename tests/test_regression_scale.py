@@ -53,7 +53,7 @@ def test_lu_logdet_is_exact(knn_w, spectra):
 
 def test_info_traces_hutchinson(spectra):
     _, lu = spectra
-    for rho in (-0.5, 0.2, 0.5, 0.8, 0.95):
+    for rho in (-0.5, 0.5, 0.95):
         exact = np.array(lu.info_traces(rho, exact=True))
         est = np.array(lu.info_traces(rho, exact=False))
         err = np.abs(est / exact - 1.0)

@@ -155,13 +155,21 @@ def spatial_weights(weights: Any, ids: pd.Index, transform: str, geo: Any) -> sp
             "weights (a libpysal Graph or W, e.g. spatialregion.weights.build(gdf, method='queen'))"
         )
     sm = _w.as_sparse(weights, ids, transform=transform, data=geo)
+    M = sp.csr_matrix(sm.matrix, dtype=float)
+    bad = np.flatnonzero(~np.isfinite(M.data))
+    if bad.size:
+        rows = np.unique(np.searchsorted(M.indptr, bad, side="right") - 1)
+        raise InputError(
+            f"the spatial weights have non-finite entries (NaN or inf) in the rows of units {list(ids[rows][:10])} "
+            f"({rows.size} units); fix or rebuild the weights (e.g. spatialregion.weights.build)"
+        )
     if len(sm.islands):
         raise IslandError(
             f"units without neighbours in the weights: {list(sm.islands)[:10]} ({len(sm.islands)} in all); a spatial "
             "lag of zero distorts ρ and the effects — link them, e.g. spatialregion.weights.build(gdf, "
             "method='queen', islands='nearest'), or drop them from data and weights"
         )
-    return sp.csr_matrix(sm.matrix, dtype=float)
+    return M
 
 
 def _geometry(frame: Any) -> Any:
