@@ -26,7 +26,7 @@ import io
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
@@ -271,6 +271,9 @@ class Result:
     #: the units' geometry (GeoSeries aligned to the per-unit arrays) when known
     geometry: Any = field(default=None, repr=False, kw_only=True, compare=False)
 
+    #: default GeoPackage layer name of :meth:`to_gpkg` (empty: the class name without ``Result``, lower case)
+    _layer: ClassVar[str] = ""
+
     # -- to be provided by subclasses ------------------------------------
     def to_frame(self) -> pd.DataFrame:
         raise NotImplementedError(f"{type(self).__name__} does not define to_frame()")
@@ -335,8 +338,9 @@ class Result:
         path : str or Path
             The ``.gpkg`` file (created, or a layer added to it).
         layer : str, optional
-            Layer name; default the class name without ``Result``, lower case
-            (``HotspotResult`` → ``"hotspot"``).
+            Layer name; default the result's own layer name (``"lisa"``,
+            ``"emerging_hotspots"``, ...) where it sets one, else the class name
+            without ``Result``, lower case (``TapioResult`` → ``"tapio"``).
         **kwargs
             Passed on to :func:`spatialregion.export.to_gpkg` (``qml_sidecar``,
             ``append``).
@@ -353,7 +357,7 @@ class Result:
         """
         from . import export
 
-        layer = layer or type(self).__name__.removesuffix("Result").lower()
+        layer = layer or self._layer or type(self).__name__.removesuffix("Result").lower()
         return export.to_gpkg(self._geo_frame(), path, layer=layer, style=self._style(), **kwargs)
 
     def _repr_html_(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -119,6 +119,8 @@ class LocalMoranResult(UnitResult):
     islands: tuple[Hashable, ...] = ()
     weights_info: str = ""
 
+    _layer: ClassVar[str] = "lisa"
+
     def to_frame(self) -> pd.DataFrame:
         """Per-unit table: unit columns, then Ii, z, p, [p_sim, z_sim], quadrant, cluster.
 
@@ -147,26 +149,6 @@ class LocalMoranResult(UnitResult):
         if (self.cluster == NO_NEIGHBOURS.key).any():
             table.append(NO_NEIGHBOURS)
         return export.label_style("cluster", table, title=f"LISA 集聚 (p ≤ {self.alpha})")
-
-    def to_gpkg(self, path: Any, layer: str | None = None, **kwargs: Any) -> Any:
-        """Styled GeoPackage layer (QGIS ``layer_styles``) of :meth:`to_frame`.
-
-        Parameters
-        ----------
-        path : str or Path
-            GeoPackage file.
-        layer : str, optional
-            Layer name (default ``"lisa"``).
-        **kwargs
-            Passed to :func:`spatialregion.export.to_gpkg`.
-
-        Returns
-        -------
-        Path
-        """
-        from .. import export
-
-        return export.to_gpkg(self._geo_frame(), path, layer=layer or "lisa", style=self._style(), **kwargs)
 
     def summary(self) -> Summary:
         """Cluster counts and the settings.

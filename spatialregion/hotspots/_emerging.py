@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -157,6 +157,8 @@ class EmergingHotSpotResult(UnitResult):
     islands: tuple[Hashable, ...] = ()
     weights_info: str = ""
 
+    _layer: ClassVar[str] = "emerging_hotspots"
+
     def to_frame(self) -> pd.DataFrame:
         """Per-location table: unit columns, pattern, trend, z and ``Gi_Bin`` per period.
 
@@ -187,26 +189,6 @@ class EmergingHotSpotResult(UnitResult):
         present = set(self.pattern)
         table = [lab for lab in EMERGING_PATTERNS if lab.key in present] or [EMERGING_PATTERNS[-1]]
         return export.label_style("pattern", table, title="时空热点模式 Emerging hot spots")
-
-    def to_gpkg(self, path: Any, layer: str | None = None, **kwargs: Any) -> Any:
-        """Styled GeoPackage layer of :meth:`to_frame`, coloured by pattern.
-
-        Parameters
-        ----------
-        path : str or Path
-            GeoPackage file.
-        layer : str, optional
-            Layer name (default ``"emerging_hotspots"``).
-        **kwargs
-            Passed to :func:`spatialregion.export.to_gpkg`.
-
-        Returns
-        -------
-        Path
-        """
-        from .. import export
-
-        return export.to_gpkg(self._geo_frame(), path, layer=layer or "emerging_hotspots", style=self._style(), **kwargs)
 
     def summary(self) -> Summary:
         """Pattern counts, settings and what the method is.
