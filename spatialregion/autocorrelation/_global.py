@@ -182,13 +182,9 @@ class MoranResult(TableResult):
         -------
         matplotlib Axes
         """
-        import matplotlib.pyplot as plt
+        from ..maps._font import chart_axes
 
-        from .. import maps
-
-        maps.use_cjk_font()
-        if ax is None:
-            _, ax = plt.subplots(figsize=(5.5, 5.0))
+        ax = chart_axes(ax, figsize=(5.5, 5.0))
         ax.scatter(self.z, self.lag, s=kwargs.pop("s", 18), color=kwargs.pop("color", "#4d4d4d"), **kwargs)
         lim = np.nanmax(np.abs(np.r_[self.z, self.lag])) * 1.1
         xs = np.array([-lim, lim])

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import labels
+from .._validation import check_choice
 from ..errors import InputError
 from ..results import Summary, SummaryTable, TableResult
 from ._discretize import Discretization
@@ -160,15 +161,10 @@ class GeoDetectorResult(TableResult):
         -------
         matplotlib Axes
         """
-        import matplotlib.pyplot as plt
+        from ..maps._font import chart_axes
 
-        from .. import maps
-
-        if kind not in ("factor", "interaction"):
-            raise InputError(f"kind={kind!r} is not supported; use 'factor' or 'interaction'")
-        maps.use_cjk_font()
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 0.5 + 0.45 * len(self.factors)) if kind == "factor" else (6, 5))
+        check_choice("kind", kind, ("factor", "interaction"))
+        ax = chart_axes(ax, figsize=(6, 0.5 + 0.45 * len(self.factors)) if kind == "factor" else (6, 5))
         if kind == "factor":
             fac = self.factor.sort_values("q")
             colors = ["#b2182b" if p < self.alpha else "#999999" for p in fac["p"]]

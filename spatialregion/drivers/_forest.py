@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._validation import finite_array, rng_from_seed
+from .._validation import check_choice, finite_array, rng_from_seed
 from ..detector import response_and_factors
 from ..errors import InputError
 from ..results import Summary, SummaryTable, TableResult
@@ -173,16 +173,14 @@ class DriversResult(TableResult):
         -------
         matplotlib Axes
         """
-        if kind not in ("importance", "partial_dependence"):
-            raise InputError(f"kind={kind!r} is not supported; use 'importance' or 'partial_dependence'")
         import matplotlib.pyplot as plt
 
-        from .. import maps
+        from ..maps._font import chart_axes, use_cjk_font
 
-        maps.use_cjk_font()
+        check_choice("kind", kind, ("importance", "partial_dependence"))
+        use_cjk_font()
         if kind == "importance":
-            if ax is None:
-                _, ax = plt.subplots(figsize=(6, 0.6 + 0.45 * len(self.factors)))
+            ax = chart_axes(ax, figsize=(6, 0.6 + 0.45 * len(self.factors)))
             imp = self.importance.sort_values("permutation")
             ax.barh(imp.index.astype(str), imp["permutation"], xerr=imp["permutation_sd"], color="#4575b4", alpha=0.85)
             ax.set_xlabel("decrease of out-of-fold R² (permutation)")

@@ -147,10 +147,3 @@ def _group_order(values: np.ndarray, groups: np.ndarray, order: Sequence[Any] | 
     means = pd.Series(values).groupby(groups, sort=False).mean()
     # descending mean (Dagum: mu_1 >= mu_2 >= ...); ties by first appearance
     return list(means.sort_values(ascending=False, kind="stable").index)
-
-
-def _use_cjk() -> None:
-    """Register the CJK font for figure text."""
-    from .. import maps
-
-    maps.use_cjk_font()

@@ -18,7 +18,6 @@ from ._common import (
     _group_order,
     _Period,
     _periods,
-    _use_cjk,
 )
 from ._panel import InequalityPanel, _dagum_notes, _pair_label
 
@@ -206,11 +205,9 @@ class DagumResult(TableResult):
         -------
         Axes
         """
-        import matplotlib.pyplot as plt
+        from ..maps._font import chart_axes
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.5))
-        _use_cjk()
+        ax = chart_axes(ax, figsize=(6, 3.5))
         labels = [str(g) for g in self.within.index] + [_pair_label(a, b) for a, b in self.between.index]
         vals = list(self.within.to_numpy()) + list(self.between.to_numpy())
         colors = ["#4c72b0"] * len(self.within) + ["#dd8452"] * len(self.between)

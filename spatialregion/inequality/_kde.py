@@ -12,7 +12,7 @@ import pandas as pd
 from .._validation import check_choice, finite_array
 from ..errors import ConstantError, InputError
 from ..results import Summary, SummaryTable, TableResult
-from ._common import _periods, _use_cjk
+from ._common import _periods
 
 
 def _kde_factor(n: int, bw_method: str | float) -> float:
@@ -139,10 +139,10 @@ class KDEResult(TableResult):
         """
         import matplotlib.pyplot as plt
 
+        from ..maps._font import chart_axes
+
         xlabel = kwargs.pop("xlabel", "value")
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6.5, 4))
-        _use_cjk()
+        ax = chart_axes(ax, figsize=(6.5, 4))
         cmap = plt.get_cmap("viridis")
         cols = list(self.density.columns)
         for i, c in enumerate(cols):
@@ -162,8 +162,10 @@ class KDEResult(TableResult):
         import matplotlib.pyplot as plt
         from matplotlib.collections import PolyCollection
 
+        from ..maps._font import use_cjk_font
+
         check_choice("kind", kind, ("auto", "waterfall", "surface"))
-        _use_cjk()
+        use_cjk_font()
         if ax is None:
             fig = plt.figure(figsize=(7, 5))
             ax = fig.add_subplot(projection="3d")
@@ -194,9 +196,9 @@ class KDEResult(TableResult):
         """Ridge (joy) plot: one filled curve per period, stacked upwards."""
         import matplotlib.pyplot as plt
 
-        _use_cjk()
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6.5, 1 + 0.9 * self.density.shape[1]))
+        from ..maps._font import chart_axes
+
+        ax = chart_axes(ax, figsize=(6.5, 1 + 0.9 * self.density.shape[1]))
         top = float(self.density.to_numpy().max())
         step = top * (1.0 - overlap)
         cmap = plt.get_cmap("viridis")

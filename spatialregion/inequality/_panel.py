@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from ..results import Summary, SummaryTable, TableResult
-from ._common import _use_cjk
 
 
 def _pair_label(a: Any, b: Any) -> str:
@@ -139,11 +138,9 @@ class InequalityPanel(TableResult):
         -------
         Axes
         """
-        import matplotlib.pyplot as plt
+        from ..maps._font import chart_axes
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6.5, 3.8))
-        _use_cjk()
+        ax = chart_axes(ax, figsize=(6.5, 3.8))
         x = [str(p) for p in self.periods]
         ax.plot(x, self.total.to_numpy(), "k-o", lw=2, label="total 总体", **kwargs)
         within = self.within

@@ -12,7 +12,7 @@ import pandas as pd
 from .._validation import check_choice, describe_rows
 from ..errors import InputError
 from ..results import Summary, SummaryTable, TableResult
-from ._common import _check_nonnegative, _codes, _group_order, _periods, _use_cjk
+from ._common import _check_nonnegative, _codes, _group_order, _periods
 from ._panel import InequalityPanel
 
 
@@ -139,11 +139,9 @@ class TheilResult(TableResult):
         -------
         Axes
         """
-        import matplotlib.pyplot as plt
+        from ..maps._font import chart_axes
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.5))
-        _use_cjk()
+        ax = chart_axes(ax, figsize=(6, 3.5))
         ax.bar([str(g) for g in self.by_group.index], self.by_group.to_numpy(), color="#4c72b0", **kwargs)
         for value, style, label in ((self.total, "-", "total 总体"), (self.within, "--", "within 组内"), (self.between, ":", "between 组间")):
             ax.axhline(value, color="k", lw=1, ls=style, label=f"{label} = {value:.3f}")

@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Sequence
 from importlib import util as _import_util
 from pathlib import Path
+from typing import Any
 
 from ..errors import SpatialRegionError, SpatialRegionWarning
 
@@ -71,6 +72,29 @@ def use_cjk_font() -> str:
     if list(mpl.rcParams["font.family"]) != ["sans-serif"]:
         mpl.rcParams["font.family"] = ["sans-serif"]
     return family
+
+
+def chart_axes(ax: Any = None, figsize: tuple[float, float] = (6.0, 4.0)) -> Any:
+    """Axes for a result's chart, with the CJK font registered first (:func:`use_cjk_font`).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw in; returned as given.
+    figsize : tuple of float, default (6.0, 4.0)
+        Size in inches of the new figure made when ``ax`` is None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``, or the axes of a new figure.
+    """
+    use_cjk_font()
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
 
 
 @functools.lru_cache(maxsize=1)
