@@ -24,6 +24,7 @@ from .errors import (
 
 __all__ = [
     "check_choice",
+    "nonnegative_number",
     "check_column",
     "check_columns",
     "sample_weight_values",
@@ -52,6 +53,32 @@ def check_choice(name: str, value: Any, allowed: Sequence[Any]) -> Any:
     if value not in allowed:
         raise InputError(f"{name}={value!r} is not supported; use one of {', '.join(map(repr, allowed))}")
     return value
+
+
+def nonnegative_number(name: str, value: Any, hint: str = "") -> float:
+    """``value`` as a float, raising :class:`InputError` unless it is a finite number ≥ 0.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name for the message.
+    value : Any
+        The value to check.
+    hint : str, optional
+        What the number means / what it may also be, appended to the message.
+
+    Returns
+    -------
+    float
+        The value.
+    """
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = np.nan
+    if not np.isfinite(v) or v < 0:
+        raise InputError(f"{name}={value!r} must be a finite number ≥ 0{hint}")
+    return v
 
 
 def finite_array(values: Any, name: str = "values", index: Sequence[Any] | None = None, ndim: int | None = 1) -> np.ndarray:

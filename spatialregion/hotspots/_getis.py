@@ -12,7 +12,7 @@ import pandas as pd
 from .. import labels as _labels
 from .._local import check_alternative, check_permutations, label_columns, local_input, p_from_z
 from .._permutation import conditional_lag_counts, pseudo_p
-from .._validation import check_choice, rng_from_seed
+from .._validation import check_choice, nonnegative_number, rng_from_seed
 from ..errors import InputError
 from ..results import Summary, SummaryTable, UnitResult
 from ..weights import check_transform
@@ -268,13 +268,7 @@ class HotSpotResult(UnitResult):
 def _check_self_weight(self_weight: Any) -> str | float:
     if isinstance(self_weight, str):
         return check_choice("self_weight", self_weight, ("max",))
-    try:
-        v = float(self_weight)
-    except (TypeError, ValueError):
-        raise InputError(f"self_weight must be 'max' or a number >= 0, got {self_weight!r}") from None
-    if not np.isfinite(v) or v < 0:
-        raise InputError(f"self_weight must be 'max' or a number >= 0, got {self_weight!r}")
-    return v
+    return nonnegative_number("self_weight", self_weight, " or 'max'")
 
 
 def getis_ord(

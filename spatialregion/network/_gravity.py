@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._validation import check_crs, check_column, column_values, describe_rows
+from .._validation import check_crs, check_column, column_values, describe_rows, nonnegative_number
 from ..errors import InputError
 from ..results import Summary, SummaryTable, UnitResult, unit_columns
 from ._units import _aligned_matrix, _node_points, _pairs_text, _unit_ids, _unit_names
@@ -163,12 +163,7 @@ def gravity(
                 f"{describe_rows([f'{names[i]} ({ids[i]})' for i in np.nonzero(bad)[0]])}; "
                 "the gravity model's √(P·M) is undefined or zero there — fix or exclude those units"
             )
-    try:
-        power = float(power)
-    except (TypeError, ValueError):
-        raise InputError(f"power={power!r} must be a number ≥ 0 (distance-decay exponent b, usually 1 or 2)") from None
-    if not np.isfinite(power) or power < 0:
-        raise InputError(f"power={power!r} must be a finite number ≥ 0 (distance-decay exponent b, usually 1 or 2)")
+    power = nonnegative_number("power", power, " (distance-decay exponent b, usually 1 or 2)")
     if isinstance(coefficient, str):
         if coefficient != "share":
             raise InputError(f"coefficient={coefficient!r} is not supported; use 'share' (k_ij = M_i/(M_i+M_j)) or a positive number")
