@@ -50,18 +50,20 @@ def kernel_args(kind: str, integer: bool, n: int = 400):
     x = rng.integers(0, 5, size=n).astype(float) if integer else rng.normal(size=n)
     obs = A @ x
     tol = 1e-12 * np.asarray(abs(A).sum(axis=1)).ravel() * np.abs(x).max()
-    return (A.indptr.astype(np.int64), A.data.astype(float), x, obs, tol, np.uint64(12345), 199, 0, n, False, np.empty((1, 1)))
+    return (A.indptr.astype(np.int64), A.data.astype(float), x, obs, tol, np.uint64(12345), 199)
 
 
 @pytest.mark.parametrize("kind", ["B", "R", "random"])
 @pytest.mark.parametrize("integer", [False, True])
 def test_fast_path_equals_generic(kind, integer):
     args = kernel_args(kind, integer)
-    fast = pm._counts_kernel(*args, True)
-    slow = pm._counts_kernel(*args, False)
+    fast = pm._counts(*args, keep=True, fast=True)
+    slow = pm._counts(*args, keep=True, fast=False)
     for a, b in zip(fast, slow):
         np.testing.assert_array_equal(a, b)  # same draws, same summation order
     assert fast[0].sum() > 0
+    k = np.diff(args[0])
+    assert {1, 4, 8, 11} <= set(k)  # kernels compiled for K = 1 … 8, the generic one above
 
 
 CHILD = textwrap.dedent(
@@ -73,18 +75,15 @@ CHILD = textwrap.dedent(
     from test_permutation import kernel_args
     from spatialregion import _permutation as pm
     if sys.argv[1] == "other-types":  # another caller, other array types
-        from scipy import sparse
-        A = sparse.random(50, 50, density=0.1, random_state=1, format="csr")
-        x = np.arange(50, dtype=np.float32)
-        pm.conditional_lag_counts(A.indptr.astype(np.int32), A.indices, A.data.astype(np.float32), x, A @ x, 9,
-                                  np.random.default_rng(0), keep=True, progress=False)
+        indptr, data, x, obs, tol, seed, perms = kernel_args("random", False)
+        pm._counts(indptr, data.astype(np.float32), x.astype(np.float32), obs, tol, seed, 9, keep=True)
         print(json.dumps({{}}))
     else:
         out = {{}}
         for kind in ("B", "R", "random"):
             args = kernel_args(kind, True)
-            fast = pm._counts_kernel(*args, True)
-            slow = pm._counts_kernel(*args, False)
+            fast = pm._counts(*args, fast=True)
+            slow = pm._counts(*args, fast=False)
             out[kind] = [fast[0].tolist(), fast[1].tolist(), slow[0].tolist(), slow[1].tolist()]
         print(json.dumps(out))
     """
