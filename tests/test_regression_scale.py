@@ -65,8 +65,11 @@ def test_effect_series_against_eigenvalues(spectra):
     rho = np.array([-0.5, 0.2, 0.4, 0.6, 0.8, 0.9])
     ea, eb, ec0, _ = eig.effect_coefficients(rho)
     la, lb, lc0, _ = lu.effect_coefficients(rho)
-    np.testing.assert_allclose(la, ea, rtol=3e-3)  # measured 1.8e-3 (50 probes, 100 terms)
-    np.testing.assert_allclose(lb, eb, rtol=1e-2)  # measured 6.0e-3
+    mid = np.abs(rho) <= 0.6  # tr(W^j) exact for j ≤ 4, Hutchinson (50 probes) above: error grows with ρ
+    np.testing.assert_allclose(la[mid], ea[mid], rtol=2e-4)  # measured 7.0e-5
+    np.testing.assert_allclose(lb[mid], eb[mid], rtol=2e-3)  # measured 8.9e-4
+    np.testing.assert_allclose(la[~mid], ea[~mid], rtol=3e-3)  # measured 1.5e-3 (ρ = 0.9)
+    np.testing.assert_allclose(lb[~mid], eb[~mid], rtol=1e-2)  # measured 4.9e-3 (ρ = 0.9)
     np.testing.assert_allclose(lc0, 1.0 / (1.0 - rho), rtol=1e-12)  # row-standardised: exact
     np.testing.assert_allclose(ec0, 1.0 / (1.0 - rho), rtol=1e-12)
 
