@@ -1,4 +1,5 @@
-"""Shared fixtures: embedded boundaries, their weights, a seeded generator.
+"""Shared fixtures: embedded boundaries, their weights, a seeded generator, a loader for the
+scripts in examples/ and a minimal ``Result`` subclass (test double for the shared plot/to_gpkg).
 
 Matplotlib runs headless (Agg) in every test; hypothesis uses a derandomized profile.
 """
@@ -9,7 +10,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import importlib.util
 import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -49,3 +54,41 @@ def provinces_queen(provinces):
 @pytest.fixture()
 def rng():
     return np.random.default_rng(20261123)
+
+
+def _load_example(name: str, module_name: str | None = None) -> Any:
+    path = Path(__file__).resolve().parents[1] / "examples" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(module_name or name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture()
+def load_example():
+    """``load_example("bth_coupling")``: import the script examples/<name>.py as a module."""
+    return _load_example
+
+
+@pytest.fixture(scope="session")
+def toy_result():
+    """A minimal ``Result`` subclass, ``ToyResult(frame, style)``: ``to_frame()`` is ``frame``,
+    ``_style()`` is ``style``, so the base class's ``plot``/``to_gpkg`` are tested alone
+    (default GeoPackage layer ``"toy"``)."""
+    from spatialregion.results import Result, Summary
+
+    @dataclass(frozen=True)
+    class ToyResult(Result):
+        frame: Any
+        style: Any
+
+        def to_frame(self):
+            return self.frame
+
+        def summary(self):
+            return Summary("toy")
+
+        def _style(self):
+            return self.style
+
+    return ToyResult

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import sqlite3
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -43,7 +42,6 @@ from hypothesis import strategies as st
 from spatialregion import export
 from spatialregion.errors import CRSError, GeometryError, InputError, MissingValueError
 from spatialregion.labels import HOTSPOT_CLASSES
-from spatialregion.results import Result, Summary
 
 QGIS_COLUMNS = [
     "id",
@@ -116,6 +114,16 @@ def _styles(path) -> pd.DataFrame:
         out = pd.read_sql_query("SELECT * FROM layer_styles ORDER BY id", con)
     con.close()
     return out
+
+
+def _qml_root(qml: str) -> ET.Element:
+    """The XML tree of a QML document (its first line is the ``<!DOCTYPE qgis ...>`` header)."""
+    return ET.fromstring(qml.split("\n", 1)[1])
+
+
+def _stored_qml_root(path) -> ET.Element:
+    """The XML tree of the first style stored in a GeoPackage's ``layer_styles``."""
+    return _qml_root(_styles(path).loc[0, "styleQML"])
 
 
 # ---------------------------------------------------------------------------
@@ -203,7 +211,7 @@ def test_layer_styles_table_follows_qgis(tmp_path, grid, hot_style):
 
 def test_categorized_qml_content(tmp_path, grid, hot_style):
     path = export.to_gpkg(grid, tmp_path / "out.gpkg", layer="hot", style=hot_style)
-    root = ET.fromstring(_styles(path).loc[0, "styleQML"].split("\n", 1)[1])
+    root = _stored_qml_root(path)
     rend = root.find("renderer-v2")
     assert rend.get("type") == "categorizedSymbol"
     assert rend.get("attr") == "cls"
@@ -224,7 +232,7 @@ def test_categorized_qml_content(tmp_path, grid, hot_style):
 
 def test_graduated_qml_content(tmp_path, grid, value_style):
     path = export.to_gpkg(grid, tmp_path / "out.gpkg", layer="v", style=value_style)
-    root = ET.fromstring(_styles(path).loc[0, "styleQML"].split("\n", 1)[1])
+    root = _stored_qml_root(path)
     rend = root.find("renderer-v2")
     assert rend.get("type") == "graduatedSymbol"
     assert rend.get("attr") == "value"
@@ -251,19 +259,19 @@ def test_line_widths_by_class_and_size_column(tmp_path):
         crs=4490,
     )
     grad = export.graduated("strength", [0, 3, 6, 9], ["#ccc", "#888", "#000"], geometry="line")
-    root = ET.fromstring(export.qml(grad).split("\n", 1)[1])
+    root = _qml_root(export.qml(grad))
     widths = [float(_symbol_props(s)["line_width"]) for s in root.findall("renderer-v2/symbols/symbol")]
     assert all(s.get("type") == "line" for s in root.findall("renderer-v2/symbols/symbol"))
     assert widths == sorted(widths) and widths[0] < widths[-1]
     np.testing.assert_allclose(widths, export.symbol_sizes(grad))
     # explicit per-class widths for a categorized line style
     cat = export.categorized("cls", ["weak", "mid", "strong"], ["#ccc", "#888", "#000"], geometry="line", sizes=[0.2, 0.8, 1.6])
-    root = ET.fromstring(export.qml(cat).split("\n", 1)[1])
+    root = _qml_root(export.qml(cat))
     assert [float(_symbol_props(s)["line_width"]) for s in root.findall("renderer-v2/symbols/symbol")] == [0.2, 0.8, 1.6]
     # data-defined width from a column
     sized = export.graduated("strength", [0, 3, 6, 9], ["#ccc", "#888", "#000"], geometry="line", size_column="strength")
     path = export.to_gpkg(lines, tmp_path / "flows.gpkg", layer="flows", style=sized)
-    root = ET.fromstring(_styles(path).loc[0, "styleQML"].split("\n", 1)[1])
+    root = _stored_qml_root(path)
     exprs = [o.get("value") for o in root.iter("Option") if o.get("name") == "expression"]
     assert exprs and all('scale_linear("strength"' in e for e in exprs)
     assert pyogrio.read_dataframe(path, layer="flows")["strength"].tolist() == [1.0, 5.0, 9.0]
@@ -273,7 +281,7 @@ def test_point_markers(tmp_path):
     pts = gpd.GeoDataFrame({"k": [1, 2, 2]}, geometry=shapely.points([[100, 30], [101, 31], [102, 32]]), crs=4490)
     style = export.categorized("k", [1, 2], ["red", "blue"], ["一", "二"], geometry="point")
     path = export.to_gpkg(pts, tmp_path / "p.gpkg", layer="pts", style=style)
-    root = ET.fromstring(_styles(path).loc[0, "styleQML"].split("\n", 1)[1])
+    root = _stored_qml_root(path)
     syms = root.findall("renderer-v2/symbols/symbol")
     assert [s.get("type") for s in syms] == ["marker", "marker"]
     assert [_symbol_props(s)["color"] for s in syms] == ["255,0,0,255", "0,0,255,255"]
@@ -306,21 +314,8 @@ def test_several_layers_and_replacement(tmp_path, grid, hot_style, value_style):
     assert _styles(path)["f_table_name"].tolist() == ["only"]
 
 
-def test_result_to_gpkg_uses_export(tmp_path, grid, hot_style):
-    @dataclass(frozen=True)
-    class ToyResult(Result):
-        frame: gpd.GeoDataFrame
-
-        def to_frame(self):
-            return self.frame
-
-        def summary(self):
-            return Summary("toy")
-
-        def _style(self):
-            return hot_style
-
-    path = ToyResult(grid).to_gpkg(tmp_path / "r.gpkg")
+def test_result_to_gpkg_uses_export(tmp_path, grid, hot_style, toy_result):
+    path = toy_result(grid, hot_style).to_gpkg(tmp_path / "r.gpkg")
     assert len(pyogrio.read_dataframe(path, layer="toy")) == 20
     assert _styles(path)["f_table_name"].tolist() == ["toy"]
 

@@ -26,9 +26,6 @@ Cases covered
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -289,14 +286,6 @@ def test_coupling_class_boundaries():
 
 
 # -- BTH example -----------------------------------------------------------------
-def _example():
-    path = Path(__file__).resolve().parents[1] / "examples" / "bth_coupling.py"
-    spec = importlib.util.spec_from_file_location("bth_coupling", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def _bth_plain():
     """P1, P2, U (sqrt form), D by plain numpy, independent of spatialregion.indices."""
     from spatialregion import datasets
@@ -318,8 +307,8 @@ def _bth_plain():
     return df
 
 
-def test_bth_example_pinned():
-    mod = _example()
+def test_bth_example_pinned(load_example):
+    mod = load_example("bth_coupling")
     ref = _bth_plain()
     res = mod.coupling(variant="sqrt")
     frame = res.to_frame()

@@ -460,20 +460,9 @@ def test_cli_and_demo(tmp_path):
     assert all(p.exists() for p in ctx.written)
 
 
-def _example_module():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "examples" / "dagum_ai_index.py"
-    spec = importlib.util.spec_from_file_location("dagum_ai_index_example", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def test_example_comparison_machinery():
+def test_example_comparison_machinery(load_example):
     """The example's compare(): brute-force values rounded as a paper prints them agree; a wrong one does not."""
-    ex = _example_module()
+    ex = load_example("dagum_ai_index", "dagum_ai_index_example")
     ours = ex.our_table()
     df = datasets.ai_index()
     ref = brute_dagum(df["ai2022"].to_numpy(), df["region"].to_numpy())
@@ -487,9 +476,9 @@ def test_example_comparison_machinery():
     assert not ex.compare(ours, printed).set_index("statistic").loc["G", "agrees"]
 
 
-def test_paper_table5():
+def test_paper_table5(load_example):
     """Our table against the paper's printed Table 5 — runs once its values are pasted into the example."""
-    ex = _example_module()
+    ex = load_example("dagum_ai_index", "dagum_ai_index_example")
     if not ex.PRINTED_TABLE5:
         pytest.skip("Table 5 of the AI-index paper is not in the repository (paste it into examples/dagum_ai_index.py)")
     cmp = ex.compare(ex.our_table(), ex.PRINTED_TABLE5)

@@ -43,7 +43,6 @@ import itertools
 import re
 import warnings
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 
 import geopandas as gpd
 import matplotlib
@@ -59,7 +58,6 @@ import spatialregion as sr
 from spatialregion import export, maps
 from spatialregion.errors import CRSError, GeometryError, InputError, MissingValueError
 from spatialregion.labels import HOTSPOT_CLASSES
-from spatialregion.results import Result, Summary
 
 #: turn any missing-glyph warning into a test failure
 no_missing_glyphs = pytest.mark.filterwarnings(
@@ -413,21 +411,8 @@ def test_lines_widths_and_points(tmp_path, prov_ai):
     maps.save(ax, tmp_path / "points.png")
 
 
-def test_result_plot_uses_plot_style(prov_ai, hot_style):
-    @dataclass(frozen=True)
-    class ToyResult(Result):
-        frame: gpd.GeoDataFrame
-
-        def to_frame(self):
-            return self.frame
-
-        def summary(self):
-            return Summary("toy")
-
-        def _style(self):
-            return hot_style
-
-    ax = ToyResult(prov_ai).plot(title="toy", inset=False)
+def test_result_plot_uses_plot_style(prov_ai, hot_style, toy_result):
+    ax = toy_result(prov_ai, hot_style).plot(title="toy", inset=False)
     assert sum(_legend_counts(ax)) == 31
 
 
