@@ -209,7 +209,10 @@ def gi_bins(z: np.ndarray, p_two_sided: np.ndarray, fdr: bool = False) -> np.nda
 
 
 def natural_breaks(z: np.ndarray, k: int = 5, max_sample: int = 1000) -> np.ndarray:
-    """Jenks natural breaks (exact Fisher–Jenks, equal to ``mapclassify.FisherJenks``) of finite ``z``.
+    """Jenks natural breaks of finite ``z`` by the package's one Fisher–Jenks
+    (:func:`spatialregion.maps.fisher_jenks_bins`, equal to ``mapclassify.FisherJenks``).
+
+    Only the sampling below is this function's own.
 
     Parameters
     ----------
@@ -217,10 +220,12 @@ def natural_breaks(z: np.ndarray, k: int = 5, max_sample: int = 1000) -> np.ndar
         Values to classify (NaN ignored).
     k : int
         Number of classes.
-    max_sample : int
-        Above this many values the optimisation runs on ``max_sample`` evenly
-        spaced order statistics (min and max included; deterministic) because
-        the exact algorithm is O(k n²).
+    max_sample : int, default 1000
+        Above this many values the breaks are those of ``max_sample`` evenly
+        spaced order statistics of ``z`` (min and max included).  No random
+        draw, hence no seed: the same ``z`` always gives the same breaks.  Up
+        to ``max_sample`` units (every Chinese province and prefecture layer)
+        the breaks are exact.
 
     Returns
     -------
