@@ -56,6 +56,21 @@ def rng():
     return np.random.default_rng(20261123)
 
 
+@pytest.fixture()
+def hot_style():
+    """The five hot-spot classes (column ``cls``) as a categorized style titled ``冷热点 Gi*``."""
+    from spatialregion import export
+    from spatialregion.labels import HOTSPOT_CLASSES
+
+    return export.categorized(
+        "cls",
+        [lab.key for lab in HOTSPOT_CLASSES],
+        [lab.color for lab in HOTSPOT_CLASSES],
+        [f"{lab.zh} {lab.en}" for lab in HOTSPOT_CLASSES],
+        title="冷热点 Gi*",
+    )
+
+
 def _load_example(name: str, module_name: str | None = None) -> Any:
     path = Path(__file__).resolve().parents[1] / "examples" / f"{name}.py"
     spec = importlib.util.spec_from_file_location(module_name or name, path)

@@ -84,17 +84,6 @@ def grid() -> gpd.GeoDataFrame:
 
 
 @pytest.fixture()
-def hot_style() -> export.Style:
-    return export.categorized(
-        "cls",
-        [lab.key for lab in HOTSPOT_CLASSES],
-        [lab.color for lab in HOTSPOT_CLASSES],
-        [f"{lab.zh} {lab.en}" for lab in HOTSPOT_CLASSES],
-        title="Gi*",
-    )
-
-
-@pytest.fixture()
 def value_style() -> export.Style:
     return export.graduated("value", [0.0, 3.0, 6.0, 9.5], ["#fee0d2", "#fc9272", "#de2d26"], title="值 value")
 

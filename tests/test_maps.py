@@ -84,17 +84,6 @@ def prov_ai(provinces):
     return g
 
 
-@pytest.fixture()
-def hot_style():
-    return export.categorized(
-        "cls",
-        [lab.key for lab in HOTSPOT_CLASSES],
-        [lab.color for lab in HOTSPOT_CLASSES],
-        [f"{lab.zh} {lab.en}" for lab in HOTSPOT_CLASSES],
-        title="冷热点 Gi*",
-    )
-
-
 def _legend_counts(ax) -> list[int]:
     """Counts of the class entries (the no-data entry left out)."""
     texts = [t.get_text() for t in ax.get_legend().get_texts() if not t.get_text().startswith(maps.NO_DATA_LABEL)]
