@@ -74,6 +74,7 @@ def _guard(func):
             report_error(exc)
             raise typer.Exit(2) from None
 
+    wrapper._guarded = True  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -143,7 +144,7 @@ def _register_all() -> None:
     for mod in _command_modules():
         mod.register(app)
     for info in app.registered_commands:
-        if info.callback is not None and not getattr(info.callback, "__wrapped__", None):
+        if info.callback is not None and not getattr(info.callback, "_guarded", False):
             info.callback = _guard(info.callback)
     _STATE["registered"] = True
 

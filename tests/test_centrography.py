@@ -275,13 +275,13 @@ def test_cli_and_demo(tmp_path):
     csv = datasets.table_path("ai_index_provinces.csv")
     res = CliRunner().invoke(
         app,
-        ["ellipse", "provinces", "-c", "ai2011,ai2022", "--table", str(csv), "--on", "name_short=province", "-o", str(tmp_path), "--no-figure"],
+        ["ellipse", "provinces", "-c", "ai2011,ai2022", "--table", str(csv), "--key", "province", "-o", str(tmp_path), "--no-figure"],
     )
     assert res.exit_code == 0, res.output
     path = pd.read_csv(tmp_path / "sde_path.csv", encoding="utf-8-sig")
     assert len(path) == 1 and path["distance_km"].iloc[0] > 0
     assert (tmp_path / "sde.gpkg").exists()
-    bad = CliRunner().invoke(app, ["ellipse", "provinces", "-c", "ai2011", "--table", str(csv), "--on", "nope"])
+    bad = CliRunner().invoke(app, ["ellipse", "provinces", "-c", "ai2011", "--table", str(csv), "--key", "nope"])
     assert bad.exit_code != 0 and "nope" in str(bad.exception)
 
 

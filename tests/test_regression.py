@@ -590,9 +590,8 @@ def test_cli_regress(tmp_path):
     app = cli.app
 
     csv = datasets.table_path("provincial_sdm_panel.csv")
-    r = CliRunner().invoke(app, ["regress", str(csv), "--y", "y", "--x", "x1,x2", "--model", "sdm", "--effects", "twoway",
-                                 "--id-column", "adcode", "--period-column", "year", "--layer", "provinces",
-                                 "--join-column", "adcode", "-o", str(tmp_path)])
+    r = CliRunner().invoke(app, ["regress", "provinces", "--table", str(csv), "--key", "adcode", "--year-column", "year",
+                                 "--y", "y", "--x", "x1,x2", "--model", "sdm", "--effects", "twoway", "-o", str(tmp_path)])
     assert r.exit_code == 0, r.output
     coef = pd.read_csv(tmp_path / "regress_coefficients.csv", encoding="utf-8-sig").set_index("parameter")
     ref = R.fit(datasets.provincial_sdm_panel(), "y ~ x1 + x2", model="sdm", effects="twoway", id_column="adcode",

@@ -2,15 +2,18 @@
 
 Adopting the input stage in a command (the pattern every command follows)::
 
-    from ._common import (DropMissingOpt, EncodingOpt, KeyOpt, LayerOpt, MergeOpt, TableOpt,
-                          UnitsArg, WeightsOpt, YearColumnOpt, build_weights, load_input)
+    from ._common import Input, WeightsOpt, build_weights, input_options
 
-    def cmd(units: UnitsArg, column: str, weights: WeightsOpt = "queen", table: TableOpt = None,
-            key: KeyOpt = None, year_column: YearColumnOpt = None, encoding: EncodingOpt = None,
-            drop_missing: DropMissingOpt = False, merge: MergeOpt = "raise", layer: LayerOpt = None):
-        gdf = load_input(units, layer=layer, table=table, key=key, year_column=year_column,
-                         encoding=encoding, drop_missing=drop_missing, merge=merge, columns=[column])
-        w = build_weights(gdf, weights)
+    def register(app):
+        @app.command("hotspots")
+        @input_options()
+        def cmd(inp: Input, column: ColumnArg, weights: WeightsOpt = "queen"):
+            gdf = inp.load([column])            # checks the columns, joins --table, --drop-missing
+            w = build_weights(gdf, weights)
+
+:func:`input_options` gives the command the ``UNITS`` argument (embedded layer or vector file)
+and the options ``--table --key --year-column --encoding --drop-missing --merge --layer``,
+declared once here, and hands them to the command as one :class:`Input`.
 """
 
 from __future__ import annotations
@@ -26,8 +29,19 @@ import typer
 
 __all__ = [
     "DemoContext",
+    "Input",
+    "input_options",
+    "split",
+    "split_floats",
+    "ColumnsOpt",
+    "OutOpt",
+    "FigureOpt",
+    "IdColumnOpt",
     "read_units",
     "ensure_out",
+    "write_csv",
+    "write_unit_result",
+    "echo_written",
     "load_input",
     "parse_weights",
     "build_weights",
@@ -65,6 +79,136 @@ MergeOpt = Annotated[
 ]
 LayerOpt = Annotated[str | None, typer.Option("--layer", help="layer of a multi-layer vector file, or sheet of a workbook")]
 WeightsOpt = Annotated[str, typer.Option("--weights", help=WEIGHTS_HELP)]
+ColumnsOpt = Annotated[str, typer.Option("--columns", "-c", help="analysed columns, comma-separated (periods in time order)")]
+IdColumnOpt = Annotated[str | None, typer.Option("--id-column", help="unit id column (default: adcode when present)")]
+FigureOpt = Annotated[bool, typer.Option("--figure/--no-figure", help="write the figures (PNG)")]
+
+
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="output folder")]
+
+
+def split(text: str | None) -> list[str]:
+    """``"a, b,c"`` → ``["a", "b", "c"]`` (comma-separated CLI lists)."""
+    return [c.strip() for c in str(text or "").split(",") if c.strip()]
+
+
+def split_floats(text: str | None, option: str) -> list[float]:
+    """Comma-separated numbers of a CLI option; a non-number is an :class:`InputError` naming ``option``."""
+    from ..errors import InputError
+
+    items = split(text)
+    try:
+        return [float(x) for x in items]
+    except ValueError:
+        raise InputError(f"{option} takes comma-separated numbers, got {text!r}") from None
+
+
+@dataclass(frozen=True)
+class Input:
+    """The input options of a command (``UNITS --table --key --year-column --encoding
+    --drop-missing --merge --layer``), as :func:`input_options` hands them over."""
+
+    units: str
+    table: Path | None = None
+    key: str | None = None
+    year_column: str | None = None
+    encoding: str | None = None
+    drop_missing: bool = False
+    merge: str = "raise"
+    layer: str | None = None
+
+    def load(
+        self,
+        columns: Sequence[str] = (),
+        *,
+        also: Sequence[str] = (),
+        long: bool = False,
+        tables: bool = False,
+        echo: Callable[[str], None] | None = typer.echo,
+    ):
+        """Units (with the table joined) through :func:`load_input`.
+
+        Parameters
+        ----------
+        columns : sequence of str
+            Analysed numeric columns (must exist; ``--drop-missing`` looks at them).
+        also : sequence of str
+            Further columns that must exist (groups, text factors).
+        long : bool
+            The command analyses long panels (one row per unit and ``--year-column``); other
+            commands refuse ``--year-column`` with a hint.
+        tables : bool
+            The command needs no geometry: a table file is accepted as ``UNITS`` itself.
+        echo : callable or None
+            Where reports go.
+
+        Returns
+        -------
+        GeoDataFrame or DataFrame
+        """
+        from ..errors import InputError
+
+        if self.year_column is not None and not long:
+            raise InputError(
+                f"--year-column {self.year_column!r}: this command analyses one row per unit; pivot the table "
+                "to one column per year (e.g. gdp2019, gdp2020) and pass those columns"
+            )
+        return load_input(
+            self.units, layer=self.layer, table=self.table, key=self.key, year_column=self.year_column,
+            encoding=self.encoding, drop_missing=self.drop_missing, merge=self.merge, columns=list(columns),
+            also=list(also), allow_table=tables, echo=echo,
+        )  # fmt: skip
+
+
+_INPUT_OPTIONS = (
+    ("table", TableOpt, None),
+    ("key", KeyOpt, None),
+    ("year_column", YearColumnOpt, None),
+    ("encoding", EncodingOpt, None),
+    ("drop_missing", DropMissingOpt, False),
+    ("merge", MergeOpt, "raise"),
+    ("layer", LayerOpt, None),
+)
+
+
+def input_options(units_help: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator giving a command the shared input stage.
+
+    The command declares a first parameter ``inp: Input``; the decorated function instead takes
+    the ``UNITS`` argument first and the options of :class:`Input` last, so that Typer shows
+    them, and calls the command with them gathered as one :class:`Input`.
+
+    Parameters
+    ----------
+    units_help : str, optional
+        Help of the ``UNITS`` argument (default: :data:`UnitsArg`'s).
+
+    Returns
+    -------
+    callable
+        The decorator.
+    """
+    units_ann = UnitsArg if units_help is None else Annotated[str, typer.Argument(help=units_help)]
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        sig = inspect.signature(func, eval_str=True)
+        own = [p for name, p in sig.parameters.items() if name != "inp"]
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        params = [inspect.Parameter("units", kind, annotation=units_ann), *own]
+        params += [inspect.Parameter(n, kind, annotation=a, default=d) for n, a, d in _INPUT_OPTIONS]
+        names = [n for n, _, _ in _INPUT_OPTIONS]
+
+        def command(**kwargs: Any) -> Any:
+            inp = Input(units=kwargs.pop("units"), **{n: kwargs.pop(n) for n in names})
+            return func(inp, **kwargs)
+
+        for attr in ("__name__", "__qualname__", "__doc__", "__module__"):
+            setattr(command, attr, getattr(func, attr))
+        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        return command
+
+    return decorate
 
 
 @dataclass
@@ -84,14 +228,69 @@ class DemoContext:
 
 
 def ensure_out(out: Path) -> Path:
+    """The output folder, created when missing."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     return out
 
 
-def read_units(spec: str, layer: str | None = None, encoding: str | None = None):
+def write_csv(frame: Any, path: Path) -> Path:
+    """A per-unit frame as CSV (UTF-8 with BOM, for Excel), without the geometry column."""
+    from .. import export
+
+    return export.to_csv(frame.drop(columns="geometry", errors="ignore"), path)
+
+
+def write_unit_result(
+    result: Any,
+    out: Path,
+    stem: str,
+    *,
+    figure: bool = True,
+    plot: dict[str, Any] | None = None,
+    gpkg: dict[str, Any] | None = None,
+) -> list[Path]:
+    """The files of a per-unit result: ``STEM.csv`` (ids, names and analysed values first), and
+    when the result has geometry the map ``STEM.png`` and the styled layer ``STEM.gpkg``.
+
+    Parameters
+    ----------
+    result : UnitResult
+        Anything with ``to_frame()``, ``geometry``, ``plot(**plot)`` and ``to_gpkg(path, **gpkg)``.
+    out : Path
+        Output folder (created).
+    stem : str
+        File stem (and default layer name).
+    figure : bool
+        Write the map.
+    plot, gpkg : dict, optional
+        Keyword arguments of ``result.plot`` and ``result.to_gpkg`` (default ``layer=stem``).
+
+    Returns
+    -------
+    list of Path
+    """
+    from .. import maps
+
+    out = ensure_out(out)
+    written = [write_csv(result.to_frame(), out / f"{stem}.csv")]
+    if result.geometry is not None:
+        if figure:
+            written.append(maps.save(result.plot(**(plot or {})), out / f"{stem}.png", close=True))
+        written.append(result.to_gpkg(out / f"{stem}.gpkg", **(gpkg if gpkg is not None else {"layer": stem})))
+    return written
+
+
+def echo_written(paths: Sequence[Path], echo: Callable[[str], None] = typer.echo) -> None:
+    """``wrote PATH`` for each file written."""
+    for p in paths:
+        echo(f"wrote {p}")
+
+
+def read_units(spec: str, layer: str | None = None, encoding: str | None = None, allow_table: bool = False):
     """A GeoDataFrame from an embedded layer name (``provinces``, ``prefectures``, ``counties``)
-    or from any vector file, read by :func:`spatialregion.read` (encoding detection)."""
+    or from any vector file, read by :func:`spatialregion.read` (encoding detection); with
+    ``allow_table`` a table file (CSV/TXT/XLSX) is returned as a DataFrame."""
     from ..errors import InputError
     from ..io import read
     from ..regions import LAYERS, load
@@ -102,6 +301,8 @@ def read_units(spec: str, layer: str | None = None, encoding: str | None = None)
     if not path.exists():
         raise InputError(f"{spec!r} is neither an embedded layer ({', '.join(LAYERS)}) nor an existing file")
     gdf = read(path, layer=layer, encoding=encoding)
+    if allow_table and "geometry" not in getattr(gdf, "columns", []):
+        return gdf
     if not hasattr(gdf, "geometry") or "geometry" not in getattr(gdf, "columns", []):
         raise InputError(
             f"{path.name} has no geometry; to analyse a table, pass an embedded layer as the units and the "
@@ -125,6 +326,8 @@ def load_input(
     merge: str = "raise",
     unmatched: str = "raise",
     columns: Sequence[str] | None = None,
+    also: Sequence[str] = (),
+    allow_table: bool = False,
     echo: Callable[[str], None] | None = typer.echo,
 ):
     """The input stage of every CLI command: units, optionally a table joined onto them.
@@ -152,13 +355,18 @@ def load_input(
         Passed to :func:`spatialregion.regions.join`.
     columns : sequence of str, optional
         Analysed columns (checked to exist; used by ``drop_missing``).
+    also : sequence of str
+        Further columns that must exist (not numeric: groups, factors).
+    allow_table : bool
+        Accept a table file (no geometry) as ``units`` (commands that need no geometry).
     echo : callable or None
         Where to report the encoding, the match report and dropped units.
 
     Returns
     -------
     GeoDataFrame
-        One row per unit (per unit and year with ``year_column``).
+        One row per unit (per unit and year with ``year_column``); a DataFrame for a table
+        given as ``units`` with ``allow_table``.
 
     Raises
     ------
@@ -171,14 +379,15 @@ def load_input(
     from ..io import read
 
     say = echo or (lambda _msg: None)
-    gdf = read_units(units, layer=layer, encoding=encoding)
+    gdf = read_units(units, layer=layer, encoding=encoding, allow_table=allow_table and table is None)
     enc = gdf.attrs.get("encoding_reason")
     if enc and Path(str(units)).exists():
         say(f"read {units}: {len(gdf)} units, encoding {enc}")
     if table is None:
         if key is not None or year_column is not None:
             raise InputError("--key and --year-column need --table FILE")
-        check_distinct_units(gdf)
+        if "geometry" in gdf.columns:
+            check_distinct_units(gdf)
     else:
         if key is None:
             raise InputError("--table needs --key COLUMN: the column of the table that names the regions")
@@ -197,10 +406,14 @@ def load_input(
         say("match report: " + gdf.attrs["match_report"])
         for msg in gdf.attrs.get("dropped", []):
             say(msg)
+    needed = [*(columns or ()), *also]
+    absent = [c for c in dict.fromkeys(needed) if c not in gdf.columns]
+    if absent:
+        raise InputError(
+            f"column(s) {absent} not found in {'the units and --table' if table is not None else units}; "
+            f"available: {[c for c in gdf.columns if c != 'geometry'][:30]}"
+        )
     if columns:
-        absent = [c for c in columns if c not in gdf.columns]
-        if absent:
-            raise InputError(f"column(s) {absent} not found; available: {[c for c in gdf.columns if c != 'geometry'][:30]}")
         if drop_missing:
             gdf = _drop_missing(gdf, list(columns), say)
     return gdf

@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
-from ._common import DemoContext, ensure_out, read_units
+from ._common import DemoContext, FigureOpt, Input, OutOpt, echo_written, ensure_out, input_options, split, write_csv
 
 AI_YEARS = ["ai2011", "ai2015", "ai2019", "ai2022"]
-
-
-def _join(units: Any, table: str, on: str) -> Any:
-    """Left-join a CSV table to the units on ``on`` (``key`` or ``left_key=right_key``), one-to-one."""
-    import pandas as pd
-
-    from ..errors import InputError
-
-    left, _, right = on.partition("=")
-    right = right or left
-    tab = pd.read_csv(table)
-    for name, frame, key in (("units", units, left), ("table", tab, right)):
-        if key not in frame.columns:
-            raise InputError(f"join key {key!r} is not a column of the {name}; columns: {list(frame.columns)[:20]}")
-    merged = units.merge(tab, left_on=left, right_on=right, how="left", validate="one_to_one")
-    return merged
 
 
 def run(
@@ -38,7 +22,7 @@ def run(
     figure: bool = True,
     stem: str = "sde",
 ) -> list[Path]:
-    """Ellipse table, migration path, styled GeoPackage and map; returns the files written."""
+    """Ellipse table, migration path, per-unit weights, styled GeoPackage and map; returns the files written."""
     from .. import export, maps
     from ..centrography import migration
 
@@ -48,6 +32,7 @@ def run(
     written = [
         export.to_csv(res.ellipses, out / f"{stem}_ellipses.csv"),
         export.to_csv(res.path, out / f"{stem}_path.csv"),
+        write_csv(_unit_table(units, columns), out / f"{stem}_units.csv"),
         res.to_gpkg(out / f"{stem}.gpkg", layer=stem),
     ]
     if figure:
@@ -56,25 +41,27 @@ def run(
     return written
 
 
+def _unit_table(units: Any, columns: list[str]) -> Any:
+    """The units' ids and names with the value columns that weighted the ellipses."""
+    keep = [c for c in ("adcode", "name", "name_short", "name_en") if c in units.columns]
+    return units[keep + [c for c in columns if c not in keep]]
+
+
 def register(app: typer.Typer) -> None:
     @app.command("ellipse")
+    @input_options()
     def ellipse_command(
-        units: str = typer.Argument(..., help="vector file or embedded layer (provinces, prefectures)"),
-        columns: str = typer.Option(..., "--columns", "-c", help="value column(s) weighting the units (sample weights), comma-separated, one per period"),
-        table: str = typer.Option("", "--table", help="optional CSV joined to the units (one row per unit)"),
-        on: str = typer.Option("name_short", "--on", help="join key: 'key' or 'unit_key=table_key'"),
-        n_std: int = typer.Option(1, "--n-std", help="ellipse size in standard deviations (1, 2, 3)"),
-        scale: str = typer.Option("arcgis", "--scale", help="'arcgis' (x sqrt 2, ArcGIS 10.x/Pro) or 'plain'"),
-        out: Path = typer.Option(Path("ellipse-out"), "--out", "-o", help="output folder"),
-        figure: bool = typer.Option(True, "--figure/--no-figure", help="write the migration map"),
+        inp: Input,
+        columns: Annotated[str, typer.Option("--columns", "-c", help="value column(s) weighting the units (sample weights), comma-separated, one per period")],
+        n_std: Annotated[int, typer.Option("--n-std", help="ellipse size in standard deviations (1, 2, 3)")] = 1,
+        scale: Annotated[str, typer.Option("--scale", help="'arcgis' (x sqrt 2, ArcGIS 10.x/Pro) or 'plain'")] = "arcgis",
+        out: OutOpt = Path("ellipse-out"),
+        figure: FigureOpt = True,
     ) -> None:
         """Weighted standard deviational ellipses (ArcGIS Directional Distribution) and the centre's migration."""
-        gdf = read_units(units)
-        if table:
-            gdf = _join(gdf, table, on)
-        cols = [c.strip() for c in columns.split(",") if c.strip()]
-        for p in run(gdf, cols, out, n_std=n_std, scale=scale, echo=typer.echo, figure=figure):
-            typer.echo(f"wrote {p}")
+        cols = split(columns)
+        gdf = inp.load(cols)
+        echo_written(run(gdf, cols, out, n_std=n_std, scale=scale, echo=typer.echo, figure=figure))
 
 
 def demo(ctx: DemoContext) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import Annotated
+
 import typer
 
-from ._common import DemoContext, ensure_out
-from .indices import read_table, split
+from ._common import DemoContext, FigureOpt, Input, OutOpt, echo_written, ensure_out, input_options, split, write_csv
+from .indices import TABLE_UNITS
 
 
 def run(data, column: str, factors: list[str], out: Path, echo=print, figure: bool = True, stem: str = "detector", **kw) -> list[Path]:
@@ -18,7 +20,9 @@ def run(data, column: str, factors: list[str], out: Path, echo=print, figure: bo
     out = ensure_out(out)
     res = geodetector(data, column, factors=factors, **kw)
     echo("\n" + str(res.summary()))
+    keep = [c for c in ("adcode", "name", "name_short", "name_en") if c in data.columns]
     written = [
+        write_csv(data[keep + [c for c in dict.fromkeys([column, *factors]) if c not in keep]], out / f"{stem}_units.csv"),
         export.to_csv(res.factor.reset_index(), out / f"{stem}_factor.csv"),
         export.to_csv(res.interaction.reset_index(), out / f"{stem}_interaction.csv"),
         export.to_csv(res.ecological.reset_index(), out / f"{stem}_ecological.csv"),
@@ -34,23 +38,23 @@ def run(data, column: str, factors: list[str], out: Path, echo=print, figure: bo
 
 def register(app: typer.Typer) -> None:
     @app.command("detector")
+    @input_options(TABLE_UNITS)
     def detector_command(
-        data: str = typer.Argument(..., help="CSV/Excel table, vector file or embedded layer"),
-        column: str = typer.Option(..., "--column", "-c", help="response column"),
-        factors: str = typer.Option(..., "--factors", "-f", help="factor columns, comma-separated"),
-        scheme: str = typer.Option("", "--scheme", help="discretise continuous factors: quantiles, equal_interval, fisher_jenks, std_mean, geometric or optimal"),
-        k: int = typer.Option(5, "--k", help="number of strata for --scheme"),
-        singletons: str = typer.Option("drop", "--singletons", help="strata of one unit: drop (as the geodetector package), keep, raise"),
-        alpha: float = typer.Option(0.05, "--alpha", help="significance level"),
-        out: Path = typer.Option(Path("detector-out"), "--out", "-o", help="output folder"),
-        figure: bool = typer.Option(True, "--figure/--no-figure", help="write the q bar chart and interaction heat map"),
+        inp: Input,
+        column: Annotated[str, typer.Option("--column", "-c", help="response column")],
+        factors: Annotated[str, typer.Option("--factors", "-f", help="factor columns, comma-separated")],
+        scheme: Annotated[str, typer.Option("--scheme", help="discretise continuous factors: quantiles, equal_interval, fisher_jenks, std_mean, geometric or optimal")] = "",
+        k: Annotated[int, typer.Option("--k", help="number of strata for --scheme")] = 5,
+        singletons: Annotated[str, typer.Option("--singletons", help="strata of one unit: drop (as the geodetector package), keep, raise")] = "drop",
+        alpha: Annotated[float, typer.Option("--alpha", help="significance level")] = 0.05,
+        out: OutOpt = Path("detector-out"),
+        figure: FigureOpt = True,
     ) -> None:
         """Geographic detector 地理探测器: q and its p-value, interactions, risk and ecological detectors."""
-        frame = read_table(data)
-        paths = run(frame, column, split(factors), out, echo=typer.echo, figure=figure,
-                    scheme=scheme or None, k=k, singletons=singletons, alpha=alpha)
-        for p in paths:
-            typer.echo(f"wrote {p}")
+        facs = split(factors)
+        frame = inp.load([column], also=facs, tables=True)
+        echo_written(run(frame, column, facs, out, echo=typer.echo, figure=figure, scheme=scheme or None, k=k,
+                         singletons=singletons, alpha=alpha))
 
 
 def demo(ctx: DemoContext) -> None:

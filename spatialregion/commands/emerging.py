@@ -7,65 +7,38 @@ from typing import Annotated
 
 import typer
 
-from ._common import (
-    DemoContext,
-    DropMissingOpt,
-    EncodingOpt,
-    KeyOpt,
-    LayerOpt,
-    MergeOpt,
-    TableOpt,
-    UnitsArg,
-    WeightsOpt,
-    build_weights,
-    ensure_out,
-    load_input,
-)
+from ._common import DemoContext, Input, OutOpt, WeightsOpt, build_weights, echo_written, input_options, write_unit_result
 
 __all__ = ["demo", "register", "write_emerging_outputs"]
 
 
 def write_emerging_outputs(result, out: Path, stem: str = "emerging") -> list[Path]:
     """Pattern map (PNG), per-unit table with id/name/values (CSV), styled GeoPackage."""
-    from .. import export, maps
-
-    out = ensure_out(out)
-    written = [export.to_csv(result.to_frame().drop(columns="geometry", errors="ignore"), out / f"{stem}.csv")]
-    if result.geometry is not None:
-        written.append(maps.save(result.plot(title="时空热点模式 Emerging hot spots"), out / f"{stem}.png", close=True))
-        written.append(result.to_gpkg(out / f"{stem}.gpkg", layer=stem))
-    return written
+    return write_unit_result(result, out, stem, plot={"title": "时空热点模式 Emerging hot spots"})
 
 
 def register(app: typer.Typer) -> None:
     @app.command("emerging")
+    @input_options()
     def emerging_cmd(
-        units: UnitsArg,
+        inp: Input,
         columns: Annotated[list[str], typer.Argument(help="period columns in time order, e.g. ai2011 ai2012 ... ai2022")],
         weights: WeightsOpt = "queen",
         time_step: Annotated[int, typer.Option("--time-step", help="previous periods in the space-time neighbourhood (0: per period)")] = 1,
         fdr: Annotated[bool, typer.Option("--fdr", help="Benjamini-Hochberg FDR correction of the hot/cold bins")] = False,
         alpha: Annotated[float, typer.Option("--alpha", help="significance of a hot/cold bin: 0.10, 0.05 or 0.01")] = 0.10,
         trend_alpha: Annotated[float, typer.Option("--trend-alpha", help="significance of the Mann-Kendall trend")] = 0.05,
-        table: TableOpt = None,
-        key: KeyOpt = None,
-        encoding: EncodingOpt = None,
-        drop_missing: DropMissingOpt = False,
-        merge: MergeOpt = "raise",
-        layer: LayerOpt = None,
-        out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("emerging-out"),
+        out: OutOpt = Path("emerging-out"),
     ) -> None:
         """Emerging hot spots (space-time Gi*, Mann-Kendall, 17 ArcGIS patterns): map, CSV, styled GeoPackage."""
         from .. import hotspots
 
-        gdf = load_input(units, layer=layer, table=table, key=key, encoding=encoding, drop_missing=drop_missing,
-                         merge=merge, columns=list(columns))
+        gdf = inp.load(list(columns))
         res = hotspots.emerging_hotspots(
             gdf, list(columns), weights=build_weights(gdf, weights), time_step=time_step, fdr=fdr, alpha=alpha, trend_alpha=trend_alpha
         )
         typer.echo(str(res.summary()))
-        for p in write_emerging_outputs(res, out):
-            typer.echo(f"wrote {p}")
+        echo_written(write_emerging_outputs(res, out))
 
 
 def demo(ctx: DemoContext) -> None:

@@ -7,125 +7,76 @@ from typing import Annotated
 
 import typer
 
-from ._common import (
-    DemoContext,
-    DropMissingOpt,
-    EncodingOpt,
-    KeyOpt,
-    LayerOpt,
-    MergeOpt,
-    TableOpt,
-    UnitsArg,
-    WeightsOpt,
-    YearColumnOpt,
-    build_weights,
-    ensure_out,
-    load_input,
-)
+from ._common import DemoContext, Input, OutOpt, WeightsOpt, build_weights, echo_written, ensure_out, input_options, split_floats, write_unit_result
 
 __all__ = ["demo", "register", "write_hotspot_outputs", "write_lisa_outputs"]
 
 
-def _csv(frame, path: Path) -> Path:
-    from .. import export
-
-    return export.to_csv(frame.drop(columns="geometry", errors="ignore"), path)
+ColumnArg = Annotated[str, typer.Argument(help="analysed numeric column")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="random seed of the permutations")]
 
 
 def write_hotspot_outputs(result, out: Path, stem: str = "hotspots") -> list[Path]:
     """Hot-spot map (PNG), per-unit table (CSV), styled GeoPackage layer."""
-    from .. import maps
-
-    out = ensure_out(out)
-    written = [_csv(result.to_frame(), out / f"{stem}.csv")]
-    if result.geometry is not None:
-        written.append(maps.save(result.plot(title=f"{result.column or ''} Getis-Ord {result.statistic_name} 冷热点"), out / f"{stem}.png", close=True))
-        written.append(result.to_gpkg(out / f"{stem}.gpkg", layer=stem))
-    return written
+    return write_unit_result(result, out, stem, plot={"title": f"{result.column or ''} Getis-Ord {result.statistic_name} 冷热点"})
 
 
 def write_lisa_outputs(local, global_, out: Path, stem: str = "lisa") -> list[Path]:
     """LISA cluster map (PNG), Moran scatter plot (PNG), tables (CSV), styled GeoPackage."""
     from .. import maps
 
-    out = ensure_out(out)
-    written = [_csv(local.to_frame(), out / f"{stem}.csv")]
-    written.append(maps.save(global_.plot(), out / f"{stem}_moran_scatter.png", close=True))
-    if local.geometry is not None:
-        written.append(maps.save(local.plot(title=f"{local.column or ''} LISA"), out / f"{stem}.png", close=True))
-        written.append(local.to_gpkg(out / f"{stem}.gpkg", layer=stem))
+    written = write_unit_result(local, out, stem, plot={"title": f"{local.column or ''} LISA"})
+    written.insert(1, maps.save(global_.plot(), ensure_out(out) / f"{stem}_moran_scatter.png", close=True))
     return written
 
 
 def register(app: typer.Typer) -> None:
     @app.command("hotspots")
+    @input_options()
     def hotspots_cmd(
-        units: UnitsArg,
-        column: Annotated[str, typer.Argument(help="analysed numeric column")],
+        inp: Input,
+        column: ColumnArg,
         weights: WeightsOpt = "queen",
         permutations: Annotated[int, typer.Option("--permutations", help="conditional permutations (0: analytic only)")] = 0,
-        seed: Annotated[int | None, typer.Option("--seed", help="random seed of the permutations")] = None,
+        seed: SeedOpt = None,
         star: Annotated[bool, typer.Option("--star/--no-star", help="Gi* (self included) or Gi")] = True,
         transform: Annotated[str, typer.Option("--transform", help="O (weights as given: binary for contiguity, as ArcGIS), B (binary) or R (esda's row-standardised)")] = "O",
         fdr: Annotated[bool, typer.Option("--fdr", help="Benjamini-Hochberg FDR correction of Gi_Bin")] = False,
         by: Annotated[str, typer.Option("--by", help="map the five classes ('class') or ArcGIS bins ('Gi_Bin')")] = "class",
         scheme: Annotated[str, typer.Option("--scheme", help="five classes by 'fisher_jenks' (natural breaks of z) or 'user_defined' (--breaks)")] = "fisher_jenks",
         breaks: Annotated[str | None, typer.Option("--breaks", help="four comma-separated cut points on z for --scheme user_defined")] = None,
-        table: TableOpt = None,
-        key: KeyOpt = None,
-        year_column: YearColumnOpt = None,
-        encoding: EncodingOpt = None,
-        drop_missing: DropMissingOpt = False,
-        merge: MergeOpt = "raise",
-        layer: LayerOpt = None,
-        out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("hotspots-out"),
+        out: OutOpt = Path("hotspots-out"),
     ) -> None:
         """Getis-Ord Gi* hot spots: map (PNG), table (CSV), styled GeoPackage."""
         from .. import hotspots
 
-        gdf = load_input(units, layer=layer, table=table, key=key, year_column=year_column, encoding=encoding,
-                         drop_missing=drop_missing, merge=merge, columns=[column])
+        gdf = inp.load([column])
         w = build_weights(gdf, weights)
-        cuts = [float(b) for b in breaks.split(",")] if breaks else None
+        cuts = split_floats(breaks, "--breaks") or None
         res = hotspots.getis_ord(
             gdf, column, weights=w, star=star, transform=transform, permutations=permutations, seed=seed,
             fdr=fdr, scheme=scheme, breaks=cuts,
         )
         typer.echo(str(res.summary()))
-        out = ensure_out(out)
-        written = [_csv(res.to_frame(), out / "hotspots.csv")]
-        if res.geometry is not None:
-            from .. import maps
-
-            written.append(maps.save(res.plot(by=by), out / "hotspots.png", close=True))
-            written.append(res.to_gpkg(out / "hotspots.gpkg", by=by))
-        for p in written:
-            typer.echo(f"wrote {p}")
+        echo_written(write_unit_result(res, out, "hotspots", plot={"by": by}, gpkg={"by": by}))
 
     @app.command("moran")
+    @input_options()
     def moran_cmd(
-        units: UnitsArg,
-        column: Annotated[str, typer.Argument(help="analysed numeric column")],
+        inp: Input,
+        column: ColumnArg,
         weights: WeightsOpt = "queen",
         permutations: Annotated[int, typer.Option("--permutations", help="permutations for p_sim")] = 999,
-        seed: Annotated[int | None, typer.Option("--seed", help="random seed")] = None,
+        seed: SeedOpt = None,
         alpha: Annotated[float, typer.Option("--alpha", help="significance of LISA clusters")] = 0.05,
         transform: Annotated[str, typer.Option("--transform", help="R (row-standardised) or B")] = "R",
         alternative: Annotated[str, typer.Option("--alternative", help="LISA p_sim: 'directed' (GeoDa/esda, folded one-sided) or 'two-sided'")] = "directed",
-        table: TableOpt = None,
-        key: KeyOpt = None,
-        year_column: YearColumnOpt = None,
-        encoding: EncodingOpt = None,
-        drop_missing: DropMissingOpt = False,
-        merge: MergeOpt = "raise",
-        layer: LayerOpt = None,
-        out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("moran-out"),
+        out: OutOpt = Path("moran-out"),
     ) -> None:
         """Global Moran's I and local Moran (LISA) clusters: maps, scatter plot, tables, GeoPackage."""
         from .. import autocorrelation as ac
 
-        gdf = load_input(units, layer=layer, table=table, key=key, year_column=year_column, encoding=encoding,
-                         drop_missing=drop_missing, merge=merge, columns=[column])
+        gdf = inp.load([column])
         w = build_weights(gdf, weights)
         g = ac.moran(gdf, column, weights=w, transform=transform, permutations=permutations, seed=seed)
         loc = ac.local_moran(
@@ -134,8 +85,7 @@ def register(app: typer.Typer) -> None:
         )
         typer.echo(str(g.summary()))
         typer.echo(str(loc.summary()))
-        for p in write_lisa_outputs(loc, g, out):
-            typer.echo(f"wrote {p}")
+        echo_written(write_lisa_outputs(loc, g, out))
 
 
 def demo(ctx: DemoContext) -> None:

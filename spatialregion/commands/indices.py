@@ -3,40 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
-from ._common import DemoContext, ensure_out, read_units
+from ._common import DemoContext, FigureOpt, IdColumnOpt, Input, OutOpt, echo_written, ensure_out, input_options, split, split_floats, write_csv, write_unit_result
+
+TABLE_UNITS = "embedded layer, vector file, or a table (CSV/XLSX) holding the columns"
 
 
-def read_table(spec: str) -> Any:
-    """A table from CSV / Excel, or units from a vector file or embedded layer (GeoDataFrame)."""
-    import pandas as pd
-
-    suffix = Path(spec).suffix.lower()
-    if suffix in (".csv", ".txt"):
-        return pd.read_csv(spec, encoding="utf-8-sig")
-    if suffix in (".xlsx", ".xls"):
-        return pd.read_excel(spec)
-    return read_units(spec)
-
-
-def split(text: str) -> list[str]:
-    """``"a, b,c"`` → ``["a", "b", "c"]``."""
-    return [c.strip() for c in text.split(",") if c.strip()]
-
-
-def _write(frame: Any, out: Path, stem: str, result: Any, echo: Any) -> list[Path]:
-    """CSV always; styled GeoPackage when the result knows geometry."""
-    from .. import export
-
-    written = [export.to_csv(frame, out / f"{stem}.csv")]
-    if result.geometry is not None:
-        written.append(result.to_gpkg(out / f"{stem}.gpkg", layer=stem))
-    for p in written:
-        echo(f"wrote {p}")
-    return written
+def default_id(data: Any, id_column: str | None) -> str | None:
+    """``--id-column``, else ``adcode`` when the data have it (ids carried into every output)."""
+    return id_column or ("adcode" if "adcode" in data.columns else None)
 
 
 def bth_scores(shift: float = 0.0) -> Any:
@@ -62,63 +40,64 @@ def bth_scores(shift: float = 0.0) -> Any:
 
 def register(app: typer.Typer) -> None:
     @app.command("index")
+    @input_options(TABLE_UNITS)
     def index_command(
-        data: str = typer.Argument(..., help="CSV/Excel table, vector file or embedded layer (provinces, prefectures)"),
-        columns: str = typer.Option(..., "--columns", "-c", help="indicator columns, comma-separated"),
-        directions: str = typer.Option("", "--directions", "-d", help="one '+' (benefit) or '-' (cost) per indicator, e.g. '++-' (default all '+')"),
-        method: str = typer.Option("entropy", "--method", "-m", help="'entropy' (weighted score) or 'topsis' (entropy-TOPSIS)"),
-        period_column: str = typer.Option("", "--period-column", help="period column of a long panel (one row per unit and period; needs --id-column)"),
-        id_column: str = typer.Option("", "--id-column", help="unit id column (carried into the tables; matches a long panel's periods)"),
-        panel: str = typer.Option("pooled", "--panel", help="'pooled' (comparable across periods) or 'per_period'"),
-        shift: float = typer.Option(0.0, "--shift", help="added to normalised values before p_ij (0, 1e-4, 0.01)"),
-        normalize: str = typer.Option("minmax", "--normalize", help="'minmax' or 'max' (x/max; cost: min/x)"),
-        normalization: str = typer.Option("minmax", "--normalization", help="TOPSIS matrix: 'minmax' or 'vector'"),
-        constant: str = typer.Option("raise", "--constant", help="constant indicator: 'raise' or 'zero' (weight 0)"),
-        out: Path = typer.Option(Path("index-out"), "--out", "-o", help="output folder"),
+        inp: Input,
+        columns: Annotated[str, typer.Option("--columns", "-c", help="indicator columns, comma-separated")],
+        directions: Annotated[str, typer.Option("--directions", "-d", help="one '+' (benefit) or '-' (cost) per indicator, e.g. '++-' (default all '+')")] = "",
+        method: Annotated[str, typer.Option("--method", "-m", help="'entropy' (weighted score) or 'topsis' (entropy-TOPSIS)")] = "entropy",
+        period_column: Annotated[str | None, typer.Option("--period-column", help="period column of a long panel (default: --year-column)")] = None,
+        id_column: IdColumnOpt = None,
+        panel: Annotated[str, typer.Option("--panel", help="'pooled' (comparable across periods) or 'per_period'")] = "pooled",
+        shift: Annotated[float, typer.Option("--shift", help="added to normalised values before p_ij (0, 1e-4, 0.01)")] = 0.0,
+        normalize: Annotated[str, typer.Option("--normalize", help="'minmax' or 'max' (x/max; cost: min/x)")] = "minmax",
+        normalization: Annotated[str, typer.Option("--normalization", help="TOPSIS matrix: 'minmax' or 'vector'")] = "minmax",
+        constant: Annotated[str, typer.Option("--constant", help="constant indicator: 'raise' or 'zero' (weight 0)")] = "raise",
+        out: OutOpt = Path("index-out"),
     ) -> None:
         """Entropy weights and composite index (熵权法), or entropy-TOPSIS closeness (熵权-TOPSIS)."""
         from .. import indices
         from .._validation import check_choice
 
         check_choice("method", method, ("entropy", "topsis"))
-        frame = read_table(data)
         cols = split(columns)
-        dirs = directions.strip() or None
-        kw = dict(directions=dirs, period_column=period_column or None, id_column=id_column or None, panel=panel,
-                  shift=shift, normalize=normalize, constant=constant)
+        frame = inp.load(cols, long=True, tables=True)
+        kw = dict(directions=directions.strip() or None, period_column=period_column or inp.year_column,
+                  id_column=default_id(frame, id_column), panel=panel, shift=shift, normalize=normalize, constant=constant)
         if method == "entropy":
             res = indices.entropy_weights(frame, cols, **kw)
         else:
             res = indices.entropy_topsis(frame, cols, normalization=normalization, **kw)
         typer.echo(str(res.summary()))
         out = ensure_out(out)
-        from .. import export
-
-        typer.echo(f"wrote {export.to_csv(res.table.reset_index(), out / f'{method}_weights.csv')}")
-        _write(res.to_frame(), out, method, res, typer.echo)
+        written = [write_csv(res.table.reset_index(), out / f"{method}_weights.csv")]
+        echo_written(written + write_unit_result(res, out, method, figure=False))
 
     @app.command("coupling")
+    @input_options(TABLE_UNITS)
     def coupling_command(
-        data: str = typer.Argument(..., help="CSV/Excel table, vector file or embedded layer"),
-        columns: str = typer.Option(..., "--columns", "-c", help="subsystem index columns (values in [0, 1]), comma-separated, 2 or more"),
-        variant: str = typer.Option("standard", "--variant", help="'standard' C = n(ΠU)^(1/n)/ΣU or 'sqrt' (ΠU)^(1/n)/ΣU (max 1/n)"),
-        coefficients: str = typer.Option("", "--coefficients", help="subsystem coefficients of T, comma-separated, summing to 1 (default equal)"),
-        id_column: str = typer.Option("", "--id-column", help="unit id column (carried into the outputs)"),
-        out: Path = typer.Option(Path("coupling-out"), "--out", "-o", help="output folder"),
-        figure: bool = typer.Option(True, "--figure/--no-figure", help="write a map when the data have geometry"),
+        inp: Input,
+        columns: Annotated[str, typer.Option("--columns", "-c", help="subsystem index columns (values in [0, 1]), comma-separated, 2 or more")],
+        variant: Annotated[str, typer.Option("--variant", help="'standard' C = n(ΠU)^(1/n)/ΣU or 'sqrt' (ΠU)^(1/n)/ΣU (max 1/n)")] = "standard",
+        coefficients: Annotated[str, typer.Option("--coefficients", help="subsystem coefficients of T, comma-separated, summing to 1 (default equal)")] = "",
+        id_column: IdColumnOpt = None,
+        out: OutOpt = Path("coupling-out"),
+        figure: FigureOpt = True,
     ) -> None:
         """Coupling degree C, coordination degree D and its ten classes (耦合协调度)."""
         from .. import indices, maps
 
-        frame = read_table(data)
-        a = [float(x) for x in split(coefficients)] or None
-        res = indices.coupling_coordination(frame, split(columns), coefficients=a, variant=variant, id_column=id_column or None)
+        cols = split(columns)
+        frame = inp.load(cols, tables=True)
+        a = split_floats(coefficients, "--coefficients") or None
+        res = indices.coupling_coordination(frame, cols, coefficients=a, variant=variant, id_column=default_id(frame, id_column))
         typer.echo(str(res.summary()))
         out = ensure_out(out)
-        _write(res.to_frame(), out, "coupling", res, typer.echo)
+        written = write_unit_result(res, out, "coupling", figure=False)
         if figure and res.geometry is not None:
             ax = res.plot(title="耦合协调度 Coupling coordination D")
-            typer.echo(f"wrote {maps.save(ax, out / 'coupling_map.png', close=True)}")
+            written.append(maps.save(ax, out / "coupling_map.png", close=True))
+        echo_written(written)
 
 
 def demo(ctx: DemoContext) -> None:

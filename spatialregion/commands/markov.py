@@ -9,24 +9,21 @@ from typing import Annotated
 import typer
 
 from ._common import (
+    ColumnsOpt,
     DemoContext,
-    DropMissingOpt,
-    EncodingOpt,
-    KeyOpt,
-    MergeOpt,
-    TableOpt,
+    Input,
+    OutOpt,
+    WEIGHTS_HELP,
     WeightsOpt,
     build_weights,
+    echo_written,
     ensure_out,
-    load_input,
-    read_units,
+    input_options,
+    split,
+    write_csv,
 )
 
 __all__ = ["demo", "register", "write_markov_outputs"]
-
-
-def _split(text: str) -> list[str]:
-    return [t.strip() for t in text.split(",") if t.strip()]
 
 
 def write_markov_outputs(result, out: Path, stem: str = "markov") -> list[Path]:
@@ -43,7 +40,7 @@ def write_markov_outputs(result, out: Path, stem: str = "markov") -> list[Path]:
     written.append(tables)
     written.append(export.to_csv(result.to_frame(), out / f"{stem}_transitions.csv"))
     classes = result.unit_classes
-    written.append(export.to_csv(classes.to_frame(), out / f"{stem}_classes.csv"))
+    written.append(write_csv(classes.to_frame(), out / f"{stem}_classes.csv"))
     if classes.geometry is not None:
         written.append(classes.to_gpkg(out / f"{stem}.gpkg", layer=f"{stem}_classes"))
     return written
@@ -51,61 +48,55 @@ def write_markov_outputs(result, out: Path, stem: str = "markov") -> list[Path]:
 
 def register(app: typer.Typer) -> None:
     @app.command("markov")
+    @input_options()
     def markov_cmd(
-        units: Annotated[str, typer.Argument(help="embedded layer (provinces, prefectures) or a vector file")],
-        columns: Annotated[str, typer.Option("--columns", "-c", help="period columns in time order, comma-separated, e.g. ai2011,ai2015,ai2019,ai2022")],
+        inp: Input,
+        columns: ColumnsOpt,
         k: Annotated[int, typer.Option("--k", help="number of classes (pooled quantiles)")] = 5,
         m: Annotated[int | None, typer.Option("--m", help="number of spatial-lag classes (default k)")] = None,
         weights: WeightsOpt = "queen",
         per_period: Annotated[bool, typer.Option("--per-period", help="quantiles of each period instead of the pooled panel")] = False,
         lag_breaks: Annotated[str, typer.Option("--lag-breaks", help="'quantiles' (the lag's own) or 'same' (the classes of the values)")] = "quantiles",
-        layer: Annotated[str | None, typer.Option("--layer", help="layer of a multi-layer file")] = None,
-        table: TableOpt = None,
-        key: KeyOpt = None,
-        encoding: EncodingOpt = None,
-        drop_missing: DropMissingOpt = False,
-        merge: MergeOpt = "raise",
-        out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("markov-out"),
+        out: OutOpt = Path("markov-out"),
     ) -> None:
         """Classic and spatial Markov chains of a panel: tables (CSV), heat maps (PNG), per-unit classes (CSV, GeoPackage)."""
         from .. import markov
 
-        cols = _split(columns)
-        gdf = load_input(units, layer=layer, table=table, key=key, encoding=encoding, drop_missing=drop_missing,
-                         merge=merge, columns=cols)
+        cols = split(columns)
+        gdf = inp.load(cols)
         res = markov.spatial_markov(gdf, cols, weights=build_weights(gdf, weights), k=k, m=m, fixed=not per_period, lag_breaks=lag_breaks)
         typer.echo(str(res.summary()))
-        for p in write_markov_outputs(res, out):
-            typer.echo(f"wrote {p}")
+        echo_written(write_markov_outputs(res, out))
 
     @app.command("decoupling")
+    @input_options()
     def decoupling_cmd(
-        units: Annotated[str, typer.Argument(help="embedded layer (provinces, prefectures) or a vector file")],
+        inp: Input,
         driver: Annotated[str, typer.Option("--driver", "-g", help="comma-separated driver columns (e.g. GDP) in time order")],
         pressure: Annotated[str, typer.Option("--pressure", "-c", help="comma-separated pressure columns (emissions, land) in time order")],
-        weights: Annotated[str, typer.Option("--weights", help="weights method for the spatial chain ('none' to skip)")] = "queen",
-        layer: Annotated[str | None, typer.Option("--layer", help="layer of a multi-layer file")] = None,
-        out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("decoupling-out"),
+        weights: Annotated[str, typer.Option("--weights", help=f"{WEIGHTS_HELP}; 'none' for no spatial chain")] = "queen",
+        out: OutOpt = Path("decoupling-out"),
     ) -> None:
         """Tapio decoupling states per interval and the Markov chains of the grouped states."""
-        from .. import decoupling, export
+        from .. import decoupling
 
-        gdf = read_units(units, layer=layer)
-        pair = {"driver": _split(driver), "pressure": _split(pressure)}
+        pair = {"driver": split(driver), "pressure": split(pressure)}
+        gdf = inp.load(pair["driver"] + pair["pressure"])
         out = ensure_out(out)
         if len(pair["driver"]) >= 3:
-            spatial = weights != "none"
-            res = decoupling.decoupling_markov(gdf, weights=weights if spatial else None, spatial=spatial, **pair)
+            spatial = weights.strip().lower() != "none"
+            w = build_weights(gdf, weights) if spatial else None
+            res = decoupling.decoupling_markov(gdf, weights=w, spatial=spatial, **pair)
             typer.echo(str(res.summary()))
             tap = res.tapio
-            for p in write_markov_outputs(res.spatial if res.spatial is not None else res.markov, out, "decoupling_markov"):
-                typer.echo(f"wrote {p}")
+            echo_written(write_markov_outputs(res.spatial if res.spatial is not None else res.markov, out, "decoupling_markov"))
         else:
             tap = decoupling.tapio(gdf, **pair)
             typer.echo(str(tap.summary()))
-        typer.echo(f"wrote {export.to_csv(tap.to_frame(), out / 'tapio_states.csv')}")
+        written = [write_csv(tap.to_frame(), out / "tapio_states.csv")]
         if tap.geometry is not None:
-            typer.echo(f"wrote {tap.to_gpkg(out / 'tapio.gpkg', layer='tapio')}")
+            written.append(tap.to_gpkg(out / "tapio.gpkg", layer="tapio"))
+        echo_written(written)
 
 
 def demo(ctx: DemoContext) -> None:

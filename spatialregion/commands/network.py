@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
-from ._common import DemoContext, ensure_out, read_units
+from ._common import DemoContext, FigureOpt, IdColumnOpt, Input, OutOpt, echo_written, ensure_out, input_options, write_csv
 
 
 def parse_threshold(text: str) -> Any:
@@ -65,7 +65,7 @@ def run(
     ``population="geonames"`` uses :func:`spatialregion.network.population_proxy`
     (GeoNames urban population inside each unit) as P.
     """
-    from .. import export, maps, network
+    from .. import maps, network
 
     out = ensure_out(out)
     if population == "geonames":
@@ -80,11 +80,11 @@ def run(
     echo("\n" + str(metrics.summary()))
     echo("\n" + str(cp.summary()))
     written = [
-        export.to_csv(res.to_frame().drop(columns="geometry", errors="ignore"), out / f"{stem}_units.csv"),
-        export.to_csv(res.matrix("strength", labels="names"), out / f"{stem}_matrix.csv"),
-        export.to_csv(res.links(), out / f"{stem}_links.csv"),
-        export.to_csv(metrics.to_frame().drop(columns="geometry", errors="ignore"), out / f"{stem}_metrics.csv"),
-        export.to_csv(cp.to_frame().drop(columns="geometry", errors="ignore"), out / f"{stem}_coreness.csv"),
+        write_csv(res.to_frame(), out / f"{stem}_units.csv"),
+        write_csv(res.matrix("strength", labels="names"), out / f"{stem}_matrix.csv"),
+        write_csv(res.links(), out / f"{stem}_links.csv"),
+        write_csv(metrics.to_frame(), out / f"{stem}_metrics.csv"),
+        write_csv(cp.to_frame(), out / f"{stem}_coreness.csv"),
     ]
     if net.points is not None and net.graph.number_of_edges():
         written.append(net.to_gpkg(out / f"{stem}.gpkg", layer=stem, curved=curved, tiers=tiers))
@@ -96,43 +96,36 @@ def run(
 
 def register(app: typer.Typer) -> None:
     @app.command("gravity")
+    @input_options()
     def gravity_command(
-        units: str = typer.Argument(..., help="vector file or embedded layer (provinces, prefectures)"),
-        mass: str = typer.Option(..., "--mass", "-m", help="economic mass column M (GDP, capital stock, ...)"),
-        population: str = typer.Option(
-            ..., "--population", "-p", help="population column P, or 'geonames' for the GeoNames urban-population proxy"
-        ),
-        power: float = typer.Option(2.0, "--power", help="distance-decay exponent b"),
-        coefficient: str = typer.Option("share", "--coefficient", help="gravity coefficient k: 'share' (k_ij = M_i/(M_i+M_j)) or a constant"),
-        threshold: str = typer.Option("mean", "--threshold", "-t", help="mean | all | quantile:Q | top_k:K | number"),
-        distance: str = typer.Option("", "--distance", help="CSV distance matrix (ids in first column and header); default geodesic km"),
-        distance_unit: str = typer.Option("", "--distance-unit", help="unit of --distance (km, min)"),
-        id_column: str = typer.Option("", "--id-column", help="unit id column (default: row order)"),
-        curved: bool = typer.Option(True, "--curved/--straight", help="Bézier arcs or straight flow lines"),
-        tiers: str = typer.Option("fisher_jenks", "--tiers", help="link tiers: fisher_jenks | log_fisher_jenks | quantiles"),
-        out: Path = typer.Option(Path("gravity-out"), "--out", "-o", help="output folder"),
-        figure: bool = typer.Option(True, "--figure/--no-figure", help="write the flow map"),
+        inp: Input,
+        mass: Annotated[str, typer.Option("--mass", "-m", help="economic mass column M (GDP, capital stock, ...)")],
+        population: Annotated[str, typer.Option("--population", "-p", help="population column P, or 'geonames' for the GeoNames urban-population proxy")],
+        power: Annotated[float, typer.Option("--power", help="distance-decay exponent b")] = 2.0,
+        coefficient: Annotated[str, typer.Option("--coefficient", help="gravity coefficient k: 'share' (k_ij = M_i/(M_i+M_j)) or a constant")] = "share",
+        threshold: Annotated[str, typer.Option("--threshold", "-t", help="mean | all | quantile:Q | top_k:K | number")] = "mean",
+        distance: Annotated[str, typer.Option("--distance", help="CSV distance matrix (ids in first column and header); default geodesic km")] = "",
+        distance_unit: Annotated[str, typer.Option("--distance-unit", help="unit of --distance (km, min)")] = "",
+        id_column: IdColumnOpt = None,
+        curved: Annotated[bool, typer.Option("--curved/--straight", help="Bézier arcs or straight flow lines")] = True,
+        tiers: Annotated[str, typer.Option("--tiers", help="link tiers: fisher_jenks | log_fisher_jenks | quantiles")] = "fisher_jenks",
+        out: OutOpt = Path("gravity-out"),
+        figure: FigureOpt = True,
     ) -> None:
         """Gravity-model linkage network: strength matrix, network statistics, core–periphery, flow map and GeoPackage."""
-        gdf = read_units(units)
-        kk: str | float = coefficient if coefficient == "share" else float(coefficient)
-        for p in run(
-            gdf,
-            mass,
-            population,
-            out,
-            power=power,
-            coefficient=kk,
-            threshold=parse_threshold(threshold),
-            distance=_read_matrix(distance) if distance else "geodesic",
-            distance_unit=distance_unit or None,
-            id_column=id_column or None,
-            curved=curved,
-            tiers=tiers,
-            echo=typer.echo,
-            figure=figure,
-        ):
-            typer.echo(f"wrote {p}")
+        from ..errors import InputError
+
+        gdf = inp.load([mass] + ([] if population == "geonames" else [population]))
+        try:
+            kk: str | float = coefficient if coefficient == "share" else float(coefficient)
+        except ValueError:
+            raise InputError(f"--coefficient takes 'share' or a number, got {coefficient!r}") from None
+        echo_written(run(
+            gdf, mass, population, out, power=power, coefficient=kk, threshold=parse_threshold(threshold),
+            distance=_read_matrix(distance) if distance else "geodesic", distance_unit=distance_unit or None,
+            id_column=id_column or ("adcode" if "adcode" in gdf.columns else None), curved=curved, tiers=tiers,
+            echo=typer.echo, figure=figure,
+        ))  # fmt: skip
 
 
 def demo(ctx: DemoContext) -> None:

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from ._common import ensure_out, read_units
-from .indices import read_table, split
+from ._common import (
+    WEIGHTS_HELP,
+    FigureOpt,
+    IdColumnOpt,
+    Input,
+    OutOpt,
+    build_weights,
+    echo_written,
+    ensure_out,
+    input_options,
+    split,
+    write_csv,
+)
+from .indices import TABLE_UNITS, default_id
 
 
 def _formula(formula: str, y: str, x: str) -> str:
@@ -20,22 +33,31 @@ def _formula(formula: str, y: str, x: str) -> str:
     return f"{y} ~ {' + '.join(split(x))}"
 
 
-def run(data, formula: str, out: Path, *, layer=None, join_column: str | None = None, echo=print, figure: bool = True,
-        stem: str = "regress", **kw) -> list[Path]:
+def _variables(formula: str) -> list[str]:
+    """Plain column names of ``'y ~ x1 + x2'`` (checked to exist before fitting)."""
+    import re
+
+    return [t for t in re.split(r"[~+\s]+", formula) if re.fullmatch(r"[^\W\d]\w*", t)]
+
+
+def panel_weights(data: Any, spec: str, id_column: str | None) -> Any:
+    """``--weights`` over the distinct units of ``data`` (a long panel repeats each unit per period)."""
+    units = data.drop_duplicates(id_column) if id_column else data
+    return build_weights(units, spec, id_column=id_column)
+
+
+def run(data, formula: str, out: Path, *, echo=print, figure: bool = True, stem: str = "regress", **kw) -> list[Path]:
     """Fit, print the summary and tests, write CSV/LaTeX tables (and a residual map); returns the files written."""
-    from .. import export, maps, regression
-    from .. import weights as _w
+    from .. import maps, regression
 
     out = ensure_out(out)
-    if layer is not None:
-        units = layer.set_index(join_column) if join_column else layer
-        kw["weights"] = _w.build(units, method="queen")
-        if kw.get("period_column") is None and join_column:  # a cross-section joined to the layer keeps its geometry
-            data = units[["geometry"]].join(data.set_index(kw.pop("id_column") or join_column), how="inner")
     res = regression.fit(data, formula, **kw)
     summary = res.summary(effects="simulation" if res.model in ("sar", "sdm") else None, seed=1)
     echo("\n" + str(summary))
-    written = [export.to_csv(res.to_frame().reset_index(), out / f"{stem}_coefficients.csv")]
+    written = [write_csv(res.to_frame().reset_index(), out / f"{stem}_coefficients.csv")]
+    keep = [c for c in ("adcode", "name", "name_short", "name_en", kw.get("id_column"), kw.get("period_column")) if c and c in data.columns]
+    variables = [c for c in _variables(formula) if c in data.columns and c not in keep]
+    written.append(write_csv(data[list(dict.fromkeys(keep)) + variables], out / f"{stem}_data.csv"))
     summary.to_csv(out / f"{stem}_summary.csv")
     written.append(out / f"{stem}_summary.csv")
     (out / f"{stem}_summary.tex").write_text(summary.to_latex(), encoding="utf-8")
@@ -43,7 +65,7 @@ def run(data, formula: str, out: Path, *, layer=None, join_column: str | None = 
     if res.model == "sdm":
         tests = regression.sdm_tests(res)
         echo("\n" + tests.round(4).to_string())
-        written.append(export.to_csv(tests.reset_index(), out / f"{stem}_sdm_tests.csv"))
+        written.append(write_csv(tests.reset_index(), out / f"{stem}_sdm_tests.csv"))
     if figure and res.n_periods == 1 and res.geometry is not None:
         written.append(maps.save(res.plot(), out / f"{stem}_residuals.png", close=True))
     return written
@@ -51,26 +73,26 @@ def run(data, formula: str, out: Path, *, layer=None, join_column: str | None = 
 
 def register(app: typer.Typer) -> None:
     @app.command("regress")
+    @input_options(TABLE_UNITS + " (a table alone: no spatial weights)")
     def regress_command(
-        data: str = typer.Argument(..., help="CSV/Excel table, vector file or embedded layer"),
-        formula: str = typer.Option("", "--formula", "-f", help="'y ~ x1 + x2' (plain columns)"),
-        y: str = typer.Option("", "--y", "-y", help="response column (instead of --formula)"),
-        x: str = typer.Option("", "--x", "-x", help="regressor columns, comma-separated (instead of --formula)"),
-        model: str = typer.Option("ols", "--model", "-m", help="ols, slx, sar, sem, sdm or sdem"),
-        effects: str = typer.Option("", "--effects", help="panel fixed effects: individual, time or twoway"),
-        id_column: str = typer.Option("", "--id-column", help="unit id column (panels; joins a table to --layer)"),
-        period_column: str = typer.Option("", "--period-column", help="period column of a long panel"),
-        layer: str = typer.Option("", "--layer", help="embedded layer (provinces, prefectures) or vector file for queen weights"),
-        join_column: str = typer.Option("", "--join-column", help="column of --layer matching --id-column (e.g. adcode, name_short)"),
-        no_bias_correction: bool = typer.Option(False, "--no-bias-correction", help="direct ML estimates (no Lee–Yu correction)"),
-        out: Path = typer.Option(Path("regress-out"), "--out", "-o", help="output folder"),
-        figure: bool = typer.Option(True, "--figure/--no-figure", help="write the residual map (cross-sections)"),
+        inp: Input,
+        formula: Annotated[str, typer.Option("--formula", "-f", help="'y ~ x1 + x2' (plain columns)")] = "",
+        y: Annotated[str, typer.Option("--y", "-y", help="response column (instead of --formula)")] = "",
+        x: Annotated[str, typer.Option("--x", "-x", help="regressor columns, comma-separated (instead of --formula)")] = "",
+        model: Annotated[str, typer.Option("--model", "-m", help="ols, slx, sar, sem, sdm or sdem")] = "ols",
+        effects: Annotated[str, typer.Option("--effects", help="panel fixed effects: individual, time or twoway")] = "",
+        weights: Annotated[str, typer.Option("--weights", help=WEIGHTS_HELP + " (built on the units' geometry)")] = "queen",
+        id_column: IdColumnOpt = None,
+        period_column: Annotated[str | None, typer.Option("--period-column", help="period column of a long panel (default: --year-column)")] = None,
+        no_bias_correction: Annotated[bool, typer.Option("--no-bias-correction", help="direct ML estimates (no Lee–Yu correction)")] = False,
+        out: OutOpt = Path("regress-out"),
+        figure: FigureOpt = True,
     ) -> None:
         """Spatial regression 空间计量模型: OLS + LM tests, SAR/SEM/SDM/SLX/SDEM, panels with fixed effects, effects."""
-        frame = read_table(data)
-        units = read_units(layer) if layer else None
-        paths = run(frame, _formula(formula, y, x), out, layer=units, join_column=join_column or None, echo=typer.echo,
-                    figure=figure, model=model, effects=effects or None, id_column=id_column or None,
-                    period_column=period_column or None, bias_correction=not no_bias_correction)
-        for p in paths:
-            typer.echo(f"wrote {p}")
+        f = _formula(formula, y, x)
+        frame = inp.load(_variables(f), long=True, tables=True)
+        idc = default_id(frame, id_column)
+        w = panel_weights(frame, weights, idc) if "geometry" in frame.columns else None
+        echo_written(run(frame, f, out, echo=typer.echo, figure=figure, model=model, weights=w, effects=effects or None,
+                         id_column=idc, period_column=period_column or inp.year_column,
+                         bias_correction=not no_bias_correction))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
-from ._common import DemoContext, ensure_out, read_units
+from ._common import DemoContext, FigureOpt, Input, OutOpt, echo_written, ensure_out, input_options, split, write_csv
 
 SHARE_TITLES = {
     "urban": "城镇空间占比 Urban-space share",
@@ -78,8 +78,9 @@ def run(
     echo(f"\nDominant function: {dom.table['kind'].value_counts().to_dict()}")
     for note in res.summary().notes:
         echo(f"Note: {note}")
-    table = res.table.join(dom.table[["dominant", "kind"]])
-    written = [export.to_csv(table, out / f"{stem}_shares.csv")]
+    cols = ["dominant", "kind"]  # the dominant function (composite classes), ids and names first
+    table = res.to_frame().drop(columns=cols, errors="ignore").join(dom.table[cols])
+    written = [write_csv(table.reset_index(), out / f"{stem}_shares.csv")]
     gpkg = out / f"{stem}.gpkg"
     written.append(res.to_gpkg(gpkg, layer=f"{stem}_shares"))
     export.to_gpkg(dom.to_frame(), gpkg, layer=f"{stem}_dominant", style=dom._style())
@@ -97,24 +98,24 @@ def run(
 
 def register(app: typer.Typer) -> None:
     @app.command("zoning")
+    @input_options()
     def zoning_command(
-        units: str = typer.Argument(..., help="vector file or embedded layer (provinces, prefectures)"),
-        zones: str = typer.Argument(..., help="zone polygons: a vector file, or 'demo' / 'demo:<layer>' for the shipped demo zoning"),
-        column: str = typer.Option("zone", "--column", "-c", help="zone class column of ZONES"),
-        out: Path = typer.Option(Path("zoning-out"), "--out", "-o", help="output folder"),
-        id_column: str = typer.Option("", "--id-column", help="unique id column of UNITS (default: adcode when present, else the row index)"),
-        zones_layer: str = typer.Option("", "--zones-layer", help="layer of a multi-layer ZONES file"),
-        priority: str = typer.Option("", "--priority", help="classes by priority for overlapping zones, comma-separated, highest first"),
-        engine: str = typer.Option("geopandas", "--engine", help="'geopandas' (in memory) or 'dask' (partitioned)"),
-        figure: bool = typer.Option(True, "--figure/--no-figure", help="write the maps"),
+        inp: Input,
+        zones: Annotated[str, typer.Argument(help="zone polygons: a vector file, or 'demo' / 'demo:<layer>' for the shipped demo zoning")],
+        column: Annotated[str, typer.Option("--column", "-c", help="zone class column of ZONES")] = "zone",
+        out: OutOpt = Path("zoning-out"),
+        id_column: Annotated[str, typer.Option("--id-column", help="unique id column of UNITS (default: adcode when present, else the row index)")] = "",
+        zones_layer: Annotated[str, typer.Option("--zones-layer", help="layer of a multi-layer ZONES file")] = "",
+        priority: Annotated[str, typer.Option("--priority", help="classes by priority for overlapping zones, comma-separated, highest first")] = "",
+        engine: Annotated[str, typer.Option("--engine", help="'geopandas' (in memory) or 'dask' (partitioned)")] = "geopandas",
+        figure: FigureOpt = True,
     ) -> None:
         """Area and share of each zone class per unit (equal-area CRS), dominant function, styled layers."""
-        gdf = read_units(units)
+        gdf = inp.load(also=[id_column] if id_column else ())
         z = read_zones(zones, zones_layer or None)
         idc = id_column or ("adcode" if "adcode" in gdf.columns else None)
-        prio = [p.strip() for p in priority.split(",") if p.strip()] or None
-        for p in run(gdf, z, column, out, id_column=idc, priority=prio, engine=engine, echo=typer.echo, figure=figure):
-            typer.echo(f"wrote {p}")
+        echo_written(run(gdf, z, column, out, id_column=idc, priority=split(priority) or None, engine=engine,
+                         echo=typer.echo, figure=figure))
 
 
 def demo(ctx: DemoContext) -> None:
