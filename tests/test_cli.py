@@ -4,7 +4,9 @@ Cases covered: every sub-command named in the README is registered and has help;
 runs end to end on the embedded data and writes the foundation's outputs (PNG map,
 styled GeoPackage, CSV) plus each analysis' files, and prints the summary table; the
 demo GeoPackage keeps all 31 provinces and a QGIS style; an unknown layer/file is a clear
-error.
+error; every analysis command offers the shared input options (--table, --key, --year-column,
+--encoding, --drop-missing, --merge, --layer) and every command that builds spatial weights
+--weights (the runs on a table and the bad-input cases of each command are in test_cli_input.py).
 """
 
 from __future__ import annotations
@@ -47,6 +49,22 @@ def test_command_help(app, command):
     res = runner.invoke(app, [command, "--help"])
     assert res.exit_code == 0, res.output
     assert "Usage" in res.output
+
+
+INPUT_OPTIONS = ["--table", "--key", "--year-column", "--encoding", "--drop-missing", "--merge", "--layer"]
+WEIGHTS_COMMANDS = {"hotspots", "moran", "emerging", "markov", "decoupling", "regress"}
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c != "demo"])
+def test_command_takes_the_shared_input_options(app, command):
+    import typer.main
+
+    cmd = typer.main.get_command(app).commands[command]
+    opts = {o for p in cmd.params if p.param_type_name == "option" for o in p.opts}
+    assert set(INPUT_OPTIONS) <= opts, sorted(set(INPUT_OPTIONS) - opts)
+    assert ("--weights" in opts) == (command in WEIGHTS_COMMANDS)
+    first = [p for p in cmd.params if p.param_type_name == "argument"][0]
+    assert first.name == "units"
 
 
 @pytest.fixture(scope="module")

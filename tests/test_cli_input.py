@@ -12,7 +12,13 @@ Cases covered
   --table and --table without --key are errors; duplicate adcodes and identical geometries are
   DuplicateIdError; a table given as the units is refused with a hint;
 - CLI errors: a bad input prints "error: ..." and "hint: ..." with exit status 2 and no
-  traceback; --debug lets the exception through; a RegionMatchError lists the failing keys.
+  traceback; --debug lets the exception through; a RegionMatchError lists the failing keys;
+- every analysis command run on the provinces with the AI-index table written in GBK
+  (--table/--key, encoding detected or --encoding gbk, --weights specs where weights are built):
+  its per-unit CSV carries adcode, name and the analysed values equal to the table's for the
+  same provinces, its per-unit GeoPackage layers carry adcode and name; per command an unknown
+  analysed column and an unknown --key, and per weights command a bad --weights spec, print
+  exactly one `error:` line naming it plus one `hint:` line and exit 2.
 """
 
 from __future__ import annotations
@@ -155,3 +161,103 @@ def test_cli_region_match_error_lists_keys(app, tmp_path):
     assert ex.value.exit_code == 2
     with pytest.raises(RegionMatchError):
         fake()
+
+
+# -- every analysis command on a table ------------------------------------------------------
+AI = ["ai2011", "ai2015", "ai2019", "ai2022"]
+
+#: command line (after the units), the per-unit CSV it writes and the analysed columns it must carry
+TABLE_RUNS = {
+    "hotspots": (["ai2022", "--weights", "knn:5"], "hotspots.csv", ["ai2022"]),
+    "moran": (["ai2022", "--permutations", "9", "--seed", "1", "--weights", "inverse_distance:2"], "lisa.csv", ["ai2022"]),
+    "emerging": (AI, "emerging.csv", AI),
+    "markov": (["-c", ",".join(AI), "--k", "3", "--weights", "distance_band:900km"], "markov_classes.csv", AI),
+    "decoupling": (["--driver", "ai2011,ai2015,ai2019", "--pressure", "ai2015,ai2019,ai2022", "--weights", "knn:4"],
+                   "tapio_states.csv", AI),
+    "ellipse": (["-c", "ai2011,ai2022", "--no-figure"], "sde_units.csv", ["ai2011", "ai2022"]),
+    "inequality": (["-c", "ai2011,ai2022", "-g", "region", "--no-figures"], "inequality_units.csv", ["ai2011", "ai2022"]),
+    "index": (["-c", "ai2011,ai2015,ai2022", "-m", "topsis"], "topsis.csv", ["ai2011", "ai2015", "ai2022"]),
+    "coupling": (["-c", "u1,u2", "--no-figure"], "coupling.csv", ["u1", "u2"]),
+    "detector": (["-c", "ai2022", "-f", "region,ai2011", "--scheme", "quantiles", "--k", "3", "--no-figure"],
+                 "detector_units.csv", ["ai2022", "ai2011"]),
+    "gravity": (["-m", "ai2022", "-p", "ai2019", "--no-figure"], "gravity_units.csv", ["ai2022", "ai2019"]),
+    "zoning": (["demo", "--no-figure"], "zoning_shares.csv", []),
+    "regress": (["--y", "ai2022", "--x", "ai2011,ai2019", "--model", "sar", "--weights", "knn:4", "--no-figure"],
+                "regress_data.csv", ["ai2022", "ai2011", "ai2019"]),
+}
+
+#: an analysed column in each command line, replaced by an unknown one in the bad-input case
+ANALYSED = {"hotspots": "ai2022", "moran": "ai2022", "emerging": "ai2019", "markov": ",".join(AI),
+            "decoupling": "ai2015,ai2019,ai2022", "ellipse": "ai2011,ai2022", "inequality": "region", "index": "ai2011,ai2015,ai2022",
+            "coupling": "u1,u2", "detector": "region,ai2011", "gravity": "ai2019", "regress": "ai2011,ai2019"}
+WEIGHTED = ["hotspots", "moran", "emerging", "markov", "decoupling", "regress"]
+
+
+@pytest.fixture(scope="module")
+def ai_gbk(tmp_path_factory):
+    """The AI-index table (Wang et al.) as Excel on Chinese Windows saves it: GBK, short names;
+    u1/u2 are the 2019/2022 values scaled to [0, 1] (coupling subsystems)."""
+    ai = sr.datasets.ai_index()
+    ai = ai.assign(u1=ai["ai2019"] / ai["ai2019"].max(), u2=ai["ai2022"] / ai["ai2022"].max())
+    path = tmp_path_factory.mktemp("ai") / "ai.csv"
+    ai.to_csv(path, index=False, encoding="gbk")
+    return path, ai.set_index("province")
+
+
+def _stderr_lines(res):
+    return [line for line in res.stderr.strip().splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("command", sorted(TABLE_RUNS))
+def test_every_command_on_a_table(app, ai_gbk, command, tmp_path):
+    """UNITS = provinces + --table (GBK, detected) --key province: the per-unit CSV carries adcode,
+    name and the analysed values joined to the right provinces; every per-unit GeoPackage layer
+    carries adcode and name."""
+    import pyogrio
+
+    path, ai = ai_gbk
+    args, csv_name, values = TABLE_RUNS[command]
+    enc = ["--encoding", "gbk"] if command == "hotspots" else []  # the others detect GB18030
+    res = runner.invoke(app, [command, "provinces", *args, "--table", str(path), "--key", "province", *enc, "-o", str(tmp_path)])
+    assert res.exit_code == 0, res.output + repr(res.exception)
+    assert "31 exact" in res.output
+    table = pd.read_csv(tmp_path / csv_name, encoding="utf-8-sig")
+    assert len(table) == 31 and {"adcode", "name", "name_short"} <= set(table.columns), table.columns
+    for col in values:
+        joined = table.set_index("name_short")[col]
+        np.testing.assert_array_equal(joined.to_numpy(), ai.loc[joined.index, col].to_numpy())
+    for gpkg in tmp_path.glob("*.gpkg"):
+        for layer, _ in pyogrio.list_layers(gpkg):
+            info = pyogrio.read_info(gpkg, layer=layer)
+            if info["features"] == 31:  # per-unit layers (not ellipses, links, zone pieces)
+                assert {"adcode", "name", *values} <= set(info["fields"]), (gpkg.name, layer, list(info["fields"]))
+
+
+def _bad(command: str, kind: str) -> list[str]:
+    args, _, _ = TABLE_RUNS[command]
+    if kind == "column":
+        if command == "zoning":
+            return ["demo", "--id-column", "nope"]
+        old = ANALYSED[command]
+        return [a.replace(old, old.replace(old.split(",")[-1], "nope")) if old in a else a for a in args]
+    if kind == "weights":
+        at = args.index("--weights") if "--weights" in args else None
+        return [*args, "--weights", "knn:x"] if at is None else [*args[: at + 1], "knn:x", *args[at + 2 :]]
+    return list(args)
+
+
+BAD_CASES = [(c, "column") for c in sorted(TABLE_RUNS)] + [(c, "key") for c in sorted(TABLE_RUNS)] + [(c, "weights") for c in WEIGHTED]
+
+
+@pytest.mark.parametrize("command, kind", BAD_CASES)
+def test_bad_input_is_one_error_line(app, ai_gbk, command, kind, tmp_path):
+    """Unknown column, unknown --key, bad --weights spec: `error: ...` naming it, `hint: ...`, exit 2."""
+    path, _ = ai_gbk
+    key = "nope" if kind == "key" else "province"
+    res = runner.invoke(app, [command, "provinces", *_bad(command, kind), "--table", str(path), "--key", key, "-o", str(tmp_path)])
+    assert res.exit_code == 2, res.output + repr(res.exception)
+    lines = _stderr_lines(res)
+    assert lines[0].startswith("error: ") and lines[-1].startswith("hint: "), lines
+    assert len(lines) == 2, lines  # one error line, one hint
+    assert ("knn:x" if kind == "weights" else "nope") in lines[0]
+    assert "Traceback" not in res.output and "╭" not in res.output
