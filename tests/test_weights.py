@@ -377,3 +377,18 @@ def test_threshold_in_wrong_units_raises(provinces, threshold, match):
 def test_threshold_metres_on_projected_lattice_raises():
     with pytest.raises(InputError, match="threshold_km=10"):
         sw.build(utm_lattice(), "distance_band", threshold_km=10_000)
+
+
+def test_w_to_sparse_without_libpysal_loop_equals_w_sparse():
+    """as_sparse builds a W's matrix by one vectorised lookup; it equals libpysal's ``W.sparse``
+    (ids out of order, row-standardised weights) and is aligned by id to the data."""
+    from libpysal.weights import W
+
+    nb = {"c": ["a", "b"], "a": ["c"], "b": ["c", "d"], "d": ["b"]}
+    w = W(nb, id_order=["d", "a", "c", "b"], silence_warnings=True)
+    w.transform = "r"
+    fresh = W(nb, id_order=["d", "a", "c", "b"], silence_warnings=True)
+    fresh.transform = "r"
+    sm = sw.as_sparse(fresh, ["a", "b", "c", "d"])
+    ref = pd.DataFrame(w.sparse.toarray(), index=w.id_order, columns=w.id_order).loc[list("abcd"), list("abcd")]
+    np.testing.assert_array_equal(sm.matrix.toarray(), ref.to_numpy())
