@@ -235,10 +235,14 @@ def ensure_out(out: Path) -> Path:
 
 
 def write_csv(frame: Any, path: Path) -> Path:
-    """A per-unit frame as CSV (UTF-8 with BOM, for Excel), without the geometry column."""
+    """A per-unit frame as CSV (UTF-8 with BOM, for Excel), without the geometry column and
+    without an index that repeats one of its columns (e.g. ``adcode``)."""
     from .. import export
 
-    return export.to_csv(frame.drop(columns="geometry", errors="ignore"), path)
+    frame = frame.drop(columns="geometry", errors="ignore")
+    if frame.index.name is not None and frame.index.name in frame.columns:
+        frame = frame.reset_index(drop=True)
+    return export.to_csv(frame, path)
 
 
 def write_unit_result(
