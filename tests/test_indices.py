@@ -476,3 +476,10 @@ def test_demo_matches_example(tmp_path):
     ref = _bth_plain()
     np.testing.assert_allclose(demo.loc[ref.index, "P1"], ref["P1"], atol=1e-12)
     np.testing.assert_allclose(demo.loc[ref.index, "P2"], ref["P2"], atol=1e-12)
+
+
+def test_coupling_out_of_range_names_the_unit(provinces):
+    p = provinces.assign(u1=0.5, u2=0.3)
+    p.loc[p["name_short"] == "山西", "u2"] = 1.3
+    with pytest.raises(InputError, match=r"'u2' must lie in \[0, 1\].*山西省 \(140000\)"):
+        I.coupling_coordination(p, ["u1", "u2"])

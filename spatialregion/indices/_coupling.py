@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import labels
-from .._validation import check_choice, check_columns, check_unique_ids, describe_rows, finite_array
+from .._validation import check_choice, check_columns, check_unique_ids, describe_rows, finite_array, unit_labels
 from ..errors import InputError
 from ..results import Summary, SummaryTable, UnitResult, unit_columns
 
@@ -223,7 +223,8 @@ def coupling_coordination(
         check_unique_ids(index, "data index")
         if id_column is not None and id_column not in data.columns:
             raise InputError(f"id_column {id_column!r} not in the data; available: {list(data.columns)[:20]}")
-        u = finite_array(data[cols].to_numpy(dtype=float, na_value=np.nan), "subsystem values", list(index), ndim=2)
+        row_labels = unit_labels(data)
+        u = finite_array(data[cols].to_numpy(dtype=float, na_value=np.nan), "subsystem values", row_labels, ndim=2)
         names = [str(c) for c in cols]
         units = unit_columns(data, index, id_column=id_column, values=cols)
         geometry = data.geometry if hasattr(data, "geometry") and "geometry" in data.columns else None
@@ -239,6 +240,7 @@ def coupling_coordination(
         if len(names) != u.shape[1]:
             raise InputError(f"columns names {len(names)} subsystems but the array has {u.shape[1]} columns")
         units, geometry = None, None
+        row_labels = list(index)
     k = u.shape[1]
     if k < 2:
         raise InputError(f"coupling coordination needs at least 2 subsystems, got {k}")
@@ -246,7 +248,7 @@ def coupling_coordination(
         bad = (u[:, j] < 0) | (u[:, j] > 1)
         if bad.any():
             raise InputError(
-                f"subsystem {name!r} must lie in [0, 1] but has values outside in {describe_rows(index[bad])}; "
+                f"subsystem {name!r} must lie in [0, 1] but has values outside in {describe_rows(np.asarray(row_labels, dtype=object)[bad])}; "
                 "use normalised indices (e.g. entropy_weights(...).scores)"
             )
     if coefficients is None:
