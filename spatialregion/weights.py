@@ -105,7 +105,25 @@ IslandPolicy = Literal["nearest", "keep", "raise"]
 
 @dataclass(frozen=True)
 class WeightsReport:
-    """How a graph was built: method, parameters, and what happened to islands."""
+    """How a graph was built: method, parameters, distances, and what happened to islands.
+
+    Parameters
+    ----------
+    method : str
+        The ``method`` given to :func:`build`.
+    n : int
+        Number of units.
+    params : dict
+        Method parameters (``k_neighbours``, ``threshold_km``, ``power``, ``points``, ``knn_ties``, ...).
+    island_policy : str
+        ``"nearest"``, ``"keep"`` or ``"raise"``.
+    islands : tuple
+        Ids of the units that had no neighbours before island linking.
+    island_links : dict
+        Island label → labels of the units it was linked to.
+    distance : str
+        How distances were measured (great-circle km, planar km in a CRS, boundary distance of island links).
+    """
 
     method: str
     n: int
@@ -135,12 +153,34 @@ _REPORT_ATTR = "_spatialregion_report"
 
 
 def report(graph: Graph) -> WeightsReport | None:
-    """The :class:`WeightsReport` of a graph made by :func:`build` (``None`` otherwise)."""
+    """The :class:`WeightsReport` of a graph made by :func:`build`.
+
+    Parameters
+    ----------
+    graph : libpysal.graph.Graph
+        A graph, usually from :func:`build`.
+
+    Returns
+    -------
+    WeightsReport or None
+        ``None`` for graphs not made by :func:`build`.
+    """
     return getattr(graph, _REPORT_ATTR, None)
 
 
 def describe(graph: Graph) -> str:
-    """One line: method, number of units, mean neighbours, islands and their treatment."""
+    """One line: method, number of units, mean neighbours, islands and their treatment.
+
+    Parameters
+    ----------
+    graph : libpysal.graph.Graph
+        A graph, usually from :func:`build`.
+
+    Returns
+    -------
+    str
+        The report (when there is one) and the link statistics.
+    """
     rep = report(graph)
     card = graph.cardinalities
     stats = f"{graph.n} units, {graph.n_edges} links, mean {card.mean():.2f} neighbours (min {card.min()}, max {card.max()})"
@@ -326,6 +366,16 @@ def distance_matrix_km(lonlat: np.ndarray) -> np.ndarray:
 
     d_ij = 2R·arcsin(|u_i − u_j| / 2) with u the unit vectors of the points
     and R = 6371.0088 km — the haversine distance, computed stably.
+
+    Parameters
+    ----------
+    lonlat : (n, 2) array
+        Longitude, latitude in degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n, n) distances in km.
     """
     u = _unit_vectors(np.asarray(lonlat, dtype=float))
     diff = u[:, None, :] - u[None, :, :]
@@ -342,7 +392,18 @@ def contiguity_pairs(geoms: Any, rook: bool = False) -> tuple[np.ndarray, np.nda
     vertex-set-intersection rule of libpysal's
     ``Graph.build_contiguity(strict=False)`` — identical neighbour sets — done
     in one compiled O(V) pass over the V vertices instead of a Python loop.
-    Returns both directions of every pair, sorted by (i, j).
+
+    Parameters
+    ----------
+    geoms : array of shapely (Multi)Polygons
+        The units, in row order.
+    rook : bool
+        Shared edges (rook) instead of shared vertices (queen).
+
+    Returns
+    -------
+    tuple of two int64 arrays
+        Both directions of every pair, sorted by (i, j).
     """
     geoms = np.asarray(geoms)
     if len(geoms) == 0:
@@ -785,7 +846,18 @@ def _economic_factor(gdf: Any, column: Any, ids: pd.Index, i: np.ndarray, j: np.
 
 
 def islands(graph: Graph | Any) -> list[Hashable]:
-    """Ids of units without neighbours (zero-weight self-loops in a Graph)."""
+    """Ids of units without neighbours (zero-weight self-loops in a Graph).
+
+    Parameters
+    ----------
+    graph : libpysal.graph.Graph or libpysal.weights.W
+        The weights.
+
+    Returns
+    -------
+    list
+        The isolates' ids.
+    """
     g = as_graph(graph)
     return list(g.isolates)
 
@@ -800,6 +872,11 @@ def as_graph(weights: Graph | Any, ids: Sequence[Hashable] | pd.Index | None = N
         The data's unit ids (usually the DataFrame index).  The result's
         ``unique_ids`` follow this order; ``sparse`` matrices then line up
         with the data rows.
+
+    Returns
+    -------
+    libpysal.graph.Graph
+        The weights, with ``unique_ids`` in the order of ``ids`` when given.
 
     Raises
     ------
@@ -870,6 +947,18 @@ def transform_matrix(A: Any, transform: str) -> Any:
     ``"O"``: as given; ``"B"``: w_ij = 1 for every stored (non-zero) weight;
     ``"R"``: w_ij / Σ_j w_ij (rows without neighbours stay zero).  Returns a
     new ``scipy.sparse.csr_matrix``; ``A`` is not modified.
+
+    Parameters
+    ----------
+    A : scipy sparse matrix or array
+        Off-diagonal weights.
+    transform : {"O", "B", "R"}
+        The transform (any case).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        The transformed weights.
     """
     from scipy import sparse
 
