@@ -193,6 +193,26 @@ def quantile_bins(y: Any, k: int) -> np.ndarray:
     (found with ``np.partition``, O(n)).  Used for map classes and the Markov
     classes, so both agree exactly with mapclassify/giddy even for values on a
     break.
+
+    Parameters
+    ----------
+    y : array-like of float
+        Values (any shape, flattened; NaN not allowed).
+    k : int
+        Number of classes (at least 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        The class upper bounds, increasing; the last is ``max(y)``.  Fewer
+        than ``k`` when percentiles coincide (many tied values), as in
+        mapclassify.
+
+    References
+    ----------
+    Hyndman, R. J., Fan, Y. (1996). Sample quantiles in statistical packages.
+    *The American Statistician* 50(4), 361–365 (definition 7, the linear
+    interpolation used here).
     """
     x = np.asarray(y, dtype=float).ravel()
     n = x.size
@@ -213,7 +233,20 @@ def quantile_bins(y: Any, k: int) -> np.ndarray:
 def equal_interval_bins(y: Any, k: int) -> np.ndarray:
     """Upper bounds of ``k`` classes of equal width (max − min)/k; the last is ``max(y)``.
 
-    Same as ``mapclassify.EqualInterval(y, k).bins``.
+    Same as ``mapclassify.EqualInterval(y, k).bins``: bound i is
+    ``min(y) + i (max(y) − min(y)) / k`` for i = 1 … k.
+
+    Parameters
+    ----------
+    y : array-like of float
+        Values (NaN not allowed).
+    k : int
+        Number of classes (at least 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        The ``k`` upper class bounds, non-decreasing, in the units of ``y``.
     """
     x = np.asarray(y, dtype=float)
     lo, hi = x.min(), x.max()

@@ -72,6 +72,14 @@ class RegionMatchError(UnknownRegionError):
     ``matches`` holds the full match table of :func:`spatialregion.regions.match` (one row per
     distinct key: ``key, adcode, name, status, candidates, note``), so a script can print or fix
     the failing keys; the message lists them with suggestions.
+
+    Parameters
+    ----------
+    message : str
+        The error text: the unmatched keys and close matches.
+    matches : pandas.DataFrame, optional
+        The match table of :func:`spatialregion.regions.match`, stored as the
+        ``matches`` attribute (``None`` when not available).
     """
 
     def __init__(self, message: str, matches=None) -> None:
