@@ -360,6 +360,19 @@ def classify_style(
 
 
 def class_counts(gdf: pd.DataFrame, style: Style) -> np.ndarray:
-    """Number of units in each class of ``style`` (legend order)."""
+    """Number of units in each class of ``style`` (legend order).
+
+    Parameters
+    ----------
+    gdf : (Geo)DataFrame
+        Units holding ``style.column``.
+    style : Style
+        A style from :func:`classify_style`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Counts per class, in legend order.
+    """
     codes = class_codes(style, gdf[style.column], gdf.index)
     return np.bincount(codes, minlength=len(style.classes))
