@@ -141,7 +141,7 @@ def main(out: Path) -> None:
     print("\n" + str(sm.summary()))
     sm.to_frame().to_csv(out / "yearbook_spatial_markov.csv", index=False, encoding="utf-8-sig")
 
-    dg = dagum_gini(units, "region3", column="gdp2020", order=["东部", "中部", "西部"])
+    dg = dagum_gini(units, ["gdp2020"], groups="region3", order=["东部", "中部", "西部"])
     print("\n" + str(dg.summary()))
     dg.to_frame().to_csv(out / "yearbook_dagum_2020.csv", encoding="utf-8-sig")
 
