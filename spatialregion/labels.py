@@ -261,7 +261,9 @@ def _lookup(table: tuple[Label, ...], key: str) -> Label:
     for lab in table:
         if lab.key == key:
             return lab
-    raise KeyError(key)
+    from .errors import InputError
+
+    raise InputError(f"unknown label key {key!r}; known keys: {[lab.key for lab in table]}")
 
 
 def zh(table: tuple[Label, ...], key: str) -> str:
@@ -281,8 +283,8 @@ def zh(table: tuple[Label, ...], key: str) -> str:
 
     Raises
     ------
-    KeyError
-        If no label in ``table`` has this key.
+    InputError
+        If no label in ``table`` has this key (the message lists the keys).
     """
     return _lookup(table, key).zh
 
@@ -304,7 +306,7 @@ def en(table: tuple[Label, ...], key: str) -> str:
 
     Raises
     ------
-    KeyError
-        If no label in ``table`` has this key.
+    InputError
+        If no label in ``table`` has this key (the message lists the keys).
     """
     return _lookup(table, key).en

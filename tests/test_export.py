@@ -358,7 +358,7 @@ def test_to_excel(tmp_path, grid, monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "openpyxl", None)  # simulate "not installed"
-    with pytest.raises(ImportError, match="openpyxl"):
+    with pytest.raises(InputError, match="openpyxl.*spatialregion\[excel\]"):
         export.to_excel(grid, tmp_path / "t.xlsx")
     monkeypatch.undo()
     pytest.importorskip("openpyxl")
@@ -414,3 +414,14 @@ def test_gpkg_index_equal_to_id_column_written_once(provinces, tmp_path):
     clash = gdf.assign(adcode=0)  # same name, different values: still an error
     with pytest.raises(InputError, match="already exist"):
         export.to_gpkg(clash, tmp_path / "clash.gpkg", layer="c")
+
+
+def test_style_and_label_errors_are_spatialregion_errors():
+    from spatialregion import labels
+
+    with pytest.raises(InputError, match="same length, got 2, 1 and 2"):
+        export.categorized("c", ["a", "b"], ["#000000"], ["A", "B"])
+    with pytest.raises(InputError, match="k \\+ 1 breaks and k colours, got 2 breaks and 2 colours"):
+        export.graduated("c", [0, 1], ["#000000", "#ffffff"])
+    with pytest.raises(InputError, match="unknown label key 'lukewarm'; known keys: \\['cold'"):
+        labels.zh(labels.HOTSPOT_CLASSES, "lukewarm")

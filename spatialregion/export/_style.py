@@ -134,7 +134,7 @@ def categorized(
 
     Raises
     ------
-    ValueError
+    InputError
         If ``values``, ``colors`` and ``labels`` differ in length.
     InputError
         If ``sizes`` is not one positive finite number per class.
@@ -148,7 +148,7 @@ def categorized(
     """
     labels = [str(v) for v in values] if labels is None else list(labels)
     if not (len(values) == len(colors) == len(labels)):
-        raise ValueError("values, colors and labels must have the same length")
+        raise InputError(f"values, colors and labels must have the same length, got {len(values)}, {len(colors)} and {len(labels)}")
     sizes_ = _check_sizes(sizes, len(values))
     classes = tuple(
         StyleClass(color=c, label=lab, value=v, size=s) for v, c, lab, s in zip(values, colors, labels, sizes_)
@@ -260,7 +260,7 @@ def graduated(
 
     Raises
     ------
-    ValueError
+    InputError
         If there are fewer than two breaks or not ``len(breaks) - 1`` colours.
     InputError
         If ``breaks`` decrease, or ``sizes`` is not ``k`` positive numbers.
@@ -275,7 +275,7 @@ def graduated(
     edges = [float(b) for b in breaks]
     k = len(edges) - 1
     if k < 1 or len(colors) != k:
-        raise ValueError("graduated style needs k + 1 breaks and k colours")
+        raise InputError(f"a graduated style needs k + 1 breaks and k colours, got {len(breaks)} breaks and {len(colors)} colours")
     if any(hi < lo for lo, hi in zip(edges[:-1], edges[1:])):
         raise InputError(f"breaks must be increasing, got {edges}")
     if labels is None:

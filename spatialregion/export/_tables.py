@@ -72,17 +72,16 @@ def to_excel(df: pd.DataFrame, path: str | Path, sheet_name: str = "data") -> Pa
 
     Raises
     ------
-    ImportError
-        If the optional package openpyxl is not installed (the message says
-        how to install it).
     InputError
-        If ``path`` does not end in ``.xlsx`` or ``df`` is not a table.
+        If the optional package openpyxl is not installed (the message says
+        how to install it), ``path`` does not end in ``.xlsx`` or ``df`` is not
+        a table.
     """
     try:
         import openpyxl  # noqa: F401
     except ImportError:
-        raise ImportError(
-            "to_excel needs the optional package openpyxl: pip install openpyxl "
+        raise InputError(
+            "to_excel needs the optional package openpyxl: pip install 'spatialregion[excel]' "
             "(or use spatialregion.export.to_csv, which Excel opens directly)"
         ) from None
     path = Path(path)
