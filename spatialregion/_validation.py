@@ -7,7 +7,7 @@ mutates its input.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -81,8 +81,15 @@ def nonnegative_number(name: str, value: Any, hint: str = "") -> float:
     return v
 
 
-def finite_array(values: Any, name: str = "values", index: Sequence[Any] | None = None, ndim: int | None = 1) -> np.ndarray:
-    """Return ``values`` as a float array, raising on NaN/inf (naming the rows)."""
+def finite_array(
+    values: Any, name: str = "values", index: Sequence[Any] | Callable[[], Sequence[Any]] | None = None, ndim: int | None = 1
+) -> np.ndarray:
+    """Return ``values`` as a float array, raising on NaN/inf (naming the rows).
+
+    ``index`` labels the rows in the error message; it may be a callable
+    returning the labels, called only when an error is raised (building
+    labels such as ``"石家庄市 (130100)"`` for every unit costs time).
+    """
     try:
         arr = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -100,6 +107,8 @@ def finite_array(values: Any, name: str = "values", index: Sequence[Any] | None 
     bad = ~np.isfinite(arr)
     if bad.any():
         rows = np.nonzero(bad.any(axis=tuple(range(1, arr.ndim))) if arr.ndim > 1 else bad)[0]
+        if callable(index):
+            index = index()
         labels = [index[i] for i in rows] if index is not None else rows.tolist()
         raise MissingValueError(
             f"{name} has NaN or infinite values in {describe_rows(labels)}; "
@@ -125,7 +134,7 @@ def column_values(data: Any, column: str | Sequence[str] | None = None, name: st
             raise InputError(f"column(s) {missing} not in the data; available: {list(data.columns)[:20]}")
         check_unique_ids(data.index, "index")
         label = column if isinstance(column, str) else name
-        arr = finite_array(_numeric_block(data, cols), label, unit_labels(data), ndim=2)
+        arr = finite_array(_numeric_block(data, cols), label, lambda: unit_labels(data), ndim=2)
         return (arr[:, 0] if isinstance(column, str) else arr), data.index
     if isinstance(data, pd.Series):
         check_unique_ids(data.index, "index")

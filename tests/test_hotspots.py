@@ -746,3 +746,34 @@ def test_relabelling_permutes(perm):
     perm = np.array(perm)
     r = H.getis_ord(pd.Series(x[perm], index=perm), weights=_W6, scheme=None)
     np.testing.assert_allclose(r.z, ref.z[perm], atol=1e-10)
+
+
+def test_natural_breaks_exact_up_to_max_sample_then_stated_sample():
+    """Up to 10,000 finite z the classes are exact Fisher–Jenks (equal to mapclassify on the full z);
+    above, the breaks come from 10,000 evenly spaced order statistics and the summary says so."""
+    import mapclassify
+    from spatialregion.hotspots._kernels import NATURAL_BREAKS_MAX_SAMPLE
+
+    assert NATURAL_BREAKS_MAX_SAMPLE == 10_000
+    z = np.random.default_rng(21).normal(size=3_000)
+    np.testing.assert_allclose(H.natural_breaks(z), mapclassify.FisherJenks(z, k=5).bins[:-1], rtol=1e-12)
+    side = 101  # 10,201 units > 10,000
+    x = np.random.default_rng(22).lognormal(size=side * side)
+    r = H.getis_ord(x, weights=lat2W(side, side))
+    assert r.breaks_sample == 10_000
+    v = np.sort(r.z[np.isfinite(r.z)])
+    sample = v[np.round(np.linspace(0, v.size - 1, 10_000)).astype(np.int64)]
+    from spatialregion._classify import fisher_jenks_bins
+
+    np.testing.assert_array_equal(r.breaks, fisher_jenks_bins(sample, 5)[:-1])
+
+    def within_ss(cuts):  # the Fisher-Jenks objective on the sample
+        cls = np.searchsorted(np.asarray(cuts), sample)
+        return sum(((sample[cls == c] - sample[cls == c].mean()) ** 2).sum() for c in range(5))
+
+    # mapclassify's breaks differ in one cut by 3e-4 here; ours have the smaller (optimal) within-class SS
+    assert within_ss(r.breaks) <= within_ss(mapclassify.FisherJenks(sample, k=5).bins[:-1]) * (1 + 1e-12)
+    assert any("10,000 evenly spaced order statistics" in note for note in r.summary().notes)
+    small = H.getis_ord(x[:144], weights=lat2W(12, 12))
+    assert small.breaks_sample is None
+    assert not any("order statistics" in note for note in small.summary().notes)

@@ -62,8 +62,8 @@ p at each of the three levels, as ArcGIS's *Apply False Discovery Rate (FDR)
 Correction* (the reported ``p``/``z`` are not adjusted, as in ArcGIS).
 ``classes`` are the five classes of the Chinese literature (冷点, 次冷点, 过渡,
 次热点, 热点) by natural breaks (``scheme="fisher_jenks"``: exact Fisher–Jenks,
-equal to mapclassify's, of z; above 1,000 units, of 1,000 evenly spaced order
-statistics of z, see :func:`natural_breaks`), or by four user cut points
+equal to mapclassify's, of z; above 10,000 units, of 10,000 evenly spaced
+order statistics of z, stated in the summary, see :func:`natural_breaks`), or by four user cut points
 (``scheme="user_defined"``, ``breaks=[...]``).
 
 References

@@ -16,7 +16,7 @@ from .._validation import check_choice, nonnegative_number, rng_from_seed
 from ..errors import InputError
 from ..results import Summary, SummaryTable, UnitResult
 from ..weights import check_transform
-from ._kernels import classify_z, gi_bins, gi_weights, gi_z, natural_breaks
+from ._kernels import NATURAL_BREAKS_MAX_SAMPLE, classify_z, gi_bins, gi_weights, gi_z, natural_breaks
 
 NO_NEIGHBOURS = _labels.NO_NEIGHBOURS
 SCHEMES = ("fisher_jenks", "user_defined")
@@ -69,6 +69,10 @@ class HotSpotResult(UnitResult):
         The four cut points on z used for ``classes``.
     scheme : str or None
         ``"fisher_jenks"`` or ``"user_defined"`` (mapclassify's names).
+    breaks_sample : int or None
+        With ``"fisher_jenks"`` above 10,000 units: the number of evenly
+        spaced order statistics of z the breaks were computed on (None: exact,
+        on every z).
     p_sim : ndarray or None
         Conditional-permutation pseudo p for ``alternative`` (None without permutations).
     z_sim : ndarray or None
@@ -108,6 +112,7 @@ class HotSpotResult(UnitResult):
     classes: np.ndarray | None = None
     breaks: tuple[float, ...] | None = None
     scheme: str | None = "fisher_jenks"
+    breaks_sample: int | None = None
     p_sim: np.ndarray | None = None
     z_sim: np.ndarray | None = None
     sims: np.ndarray | None = field(default=None, repr=False)
@@ -260,6 +265,12 @@ class HotSpotResult(UnitResult):
                else "W_i = Σ_j w_ij, S1_i = Σ_j w_ij²."),
             "Gi_Bin ±3/±2/±1: two-sided p ≤ 0.01/0.05/0.10" + (" after Benjamini–Hochberg FDR adjustment." if self.fdr else "."),
         ]
+        if self.breaks_sample is not None:
+            notes.append(
+                f"Natural breaks (Fisher–Jenks) computed on {self.breaks_sample:,} evenly spaced order statistics of z "
+                f"(min and max included, deterministic) of the {int(np.isfinite(self.z).sum()):,} finite z; exact up to "
+                f"{NATURAL_BREAKS_MAX_SAMPLE:,} units."
+            )
         if self.undefined:
             notes.append(f"z undefined (zero variance) for {', '.join(map(str, self.undefined))}.")
         return Summary(f"Getis-Ord {self.statistic_name} hot spot analysis", tuple(tables), tuple(notes))
@@ -333,7 +344,10 @@ def getis_ord(
         two-sided p, as ArcGIS.
     scheme : {"fisher_jenks", "user_defined"} or None, default "fisher_jenks"
         The five literature classes 冷点 … 热点 by natural breaks of z, by
-        ``breaks``, or no classes (None).  mapclassify's names.
+        ``breaks``, or no classes (None).  mapclassify's names.  Natural
+        breaks are exact Fisher–Jenks up to 10,000 units; above, they are
+        computed on 10,000 evenly spaced order statistics of z
+        (``breaks_sample``, stated in the summary).
     breaks : four floats, optional
         Increasing cut points on z for ``scheme="user_defined"``.
     inference : {"analytic", "permutation"}
@@ -389,9 +403,12 @@ def getis_ord(
         p_bins[~np.isfinite(z)] = np.nan
     else:
         p_bins = p if alternative == "two-sided" else p_from_z(z, "two-sided")
-    classes = None
+    classes = breaks_sample = None
     if cuts is not None:
-        cuts = natural_breaks(z) if isinstance(cuts, str) else cuts
+        if isinstance(cuts, str):
+            cuts = natural_breaks(z)
+            n_finite = int(np.isfinite(z).sum())
+            breaks_sample = NATURAL_BREAKS_MAX_SAMPLE if n_finite > NATURAL_BREAKS_MAX_SAMPLE else None
         classes = classify_z(z, cuts)
     return HotSpotResult(
         index=index,
@@ -403,6 +420,7 @@ def getis_ord(
         classes=classes,
         breaks=None if cuts is None else tuple(float(c) for c in cuts),
         scheme=scheme,
+        breaks_sample=breaks_sample,
         p_sim=p_sim,
         z_sim=z_sim,
         sims=sims,

@@ -53,7 +53,9 @@ def gi_weights(
         own = np.zeros(n)
         if transform == "R" or isinstance(self_weight, str):
             has = k > 0
-            if has.any():
+            if _all_ones(A.data):
+                own[has] = 1.0  # the row maximum of a binary row
+            elif has.any():
                 own[has] = np.maximum.reduceat(A.data, A.indptr[:-1][has])
         else:
             own[:] = float(self_weight)
@@ -103,8 +105,13 @@ def gi_z(off: Any, own: np.ndarray, x: np.ndarray, *, star: bool = True, esda_va
     mean = float(x.mean())
     xc = x - mean
     lag_off_c = off @ xc
-    W = np.asarray(off.sum(axis=1)).ravel() + own
-    S1 = np.asarray(off.multiply(off).sum(axis=1)).ravel() + own**2
+    if _all_ones(off.data):
+        # binary weights: W_i = k_i + w_ii exactly, and S1_i = W_i when w_ii is 0 or 1 (the squares are the weights)
+        W = k.astype(float) + own
+        S1 = W.copy() if _all_ones(own[own != 0]) else k.astype(float) + own**2
+    else:
+        W = _row_sums(off) + own
+        S1 = _row_sums(off, squared=True) + own**2
     ss = float(xc @ xc)
     lag_c = lag_off_c + own * xc
     lag_raw = off @ x + own * x
@@ -129,6 +136,16 @@ def gi_z(off: Any, own: np.ndarray, x: np.ndarray, *, star: bool = True, esda_va
     z = np.where(bad, np.nan, z)
     G = np.where(k == 0, np.nan, G)
     return {"z": z, "G": G, "lag_off": lag_off_c, "xc": xc, "W": W, "S1": S1, "k": k}
+
+
+def _all_ones(values: np.ndarray) -> bool:
+    """True when every entry is exactly 1 (binary weights)."""
+    return bool(values.size == 0 or (values.min() == 1.0 and values.max() == 1.0))
+
+
+def _row_sums(A: Any, squared: bool = False) -> np.ndarray:
+    """Row sums of a CSR matrix (of its squared entries when ``squared``), empty rows 0."""
+    return np.asarray((A.multiply(A) if squared else A).sum(axis=1)).ravel()
 
 
 def space_time_gi_z(off: Any, own: np.ndarray, Y: np.ndarray, time_step: int) -> np.ndarray:
@@ -208,7 +225,10 @@ def gi_bins(z: np.ndarray, p_two_sided: np.ndarray, fdr: bool = False) -> np.nda
     return (np.sign(np.nan_to_num(z)) * level).astype(np.int64)
 
 
-def natural_breaks(z: np.ndarray, k: int = 5, max_sample: int = 1000) -> np.ndarray:
+NATURAL_BREAKS_MAX_SAMPLE = 10_000  # exact Fisher-Jenks up to here: ~2 ms compiled
+
+
+def natural_breaks(z: np.ndarray, k: int = 5, max_sample: int = NATURAL_BREAKS_MAX_SAMPLE) -> np.ndarray:
     """Jenks natural breaks of finite ``z`` by the package's one Fisher–Jenks
     (:func:`spatialregion.maps.fisher_jenks_bins`, equal to ``mapclassify.FisherJenks``).
 
@@ -220,12 +240,14 @@ def natural_breaks(z: np.ndarray, k: int = 5, max_sample: int = 1000) -> np.ndar
         Values to classify (NaN ignored).
     k : int
         Number of classes.
-    max_sample : int, default 1000
-        Above this many values the breaks are those of ``max_sample`` evenly
-        spaced order statistics of ``z`` (min and max included).  No random
-        draw, hence no seed: the same ``z`` always gives the same breaks.  Up
-        to ``max_sample`` units (every Chinese province and prefecture layer)
-        the breaks are exact.
+    max_sample : int, default 10,000
+        Above this many finite values the breaks are those of ``max_sample``
+        evenly spaced order statistics of ``z`` (min and max included; the
+        result's summary states the sample size).  No random draw, hence no
+        seed: the same ``z`` always gives the same breaks.  Up to
+        ``max_sample`` units (every Chinese province, prefecture and county
+        layer) the breaks are exact (the compiled Fisher–Jenks takes ~2 ms on
+        10,000 values, ~40 ms on 100,000).
 
     Returns
     -------
