@@ -7,8 +7,8 @@ Data: a side x side rook lattice (units 0..n-1), values lognormal from
 
 * **default call**: ``getis_ord(df, "y", weights=w)`` with default options
   (Gi*, binary weights, analytic z and p, ArcGIS Gi_Bin and the five
-  natural-breaks classes — Fisher-Jenks of z, on a deterministic sample of
-  1,000 evenly spaced order statistics above 1,000 units), with ``w`` a
+  natural-breaks classes — exact Fisher-Jenks of z up to 10,000 units, above
+  on 10,000 evenly spaced order statistics), with ``w`` a
   libpysal ``W`` (fresh for every call: building its sparse matrix is part of
   the call, as for esda) and a libpysal ``Graph`` (fresh for every call);
 * **kernel**: the same call on a prebuilt ``scipy.sparse`` matrix with

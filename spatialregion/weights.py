@@ -1171,7 +1171,15 @@ def _graph_sparse(g: Graph) -> tuple[Any, pd.Index]:
     if (col < 0).any():
         raise WeightsError("the Graph lists neighbours that are not focal units; every unit must appear as focal")
     n = ids.size
-    A = sparse.csr_matrix((adj.to_numpy(dtype=float), (row, col)), shape=(n, n))
+    vals = adj.to_numpy(dtype=float)
+    if row.size and (row[1:] >= row[:-1]).all():  # canonical Graph: rows already grouped, no COO pass
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
+        A = sparse.csr_matrix((vals, col, indptr), shape=(n, n))
+        if not A.has_sorted_indices:
+            A.sort_indices()
+    else:
+        A = sparse.csr_matrix((vals, (row, col)), shape=(n, n))
     A.sum_duplicates()
     return A, pd.Index(ids)
 
