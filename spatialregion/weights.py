@@ -218,10 +218,13 @@ def _equal_area_crs(gdf: Any) -> str:
     if lon0 >= 70 and lon1 <= 140 and lat0 >= 0 and lat1 <= 56:
         return ALBERS
     span = lat1 - lat0
-    return (
-        f"+proj=aea +lat_1={lat0 + span / 6:.4f} +lat_2={lat1 - span / 6:.4f} +lat_0={(lat0 + lat1) / 2:.4f} "
-        f"+lon_0={(lon0 + lon1) / 2:.4f} +ellps=GRS80 +units=m +no_defs"
-    )
+    lat_1, lat_2 = round(lat0 + span / 6, 4), round(lat1 - span / 6, 4)
+    centre = f"+lat_0={(lat0 + lat1) / 2:.4f} +lon_0={(lon0 + lon1) / 2:.4f} +ellps=GRS80 +units=m +no_defs"
+    if abs(lat_1 + lat_2) < 1e-3:
+        # standard parallels symmetric about the equator: Albers is undefined (n = 0);
+        # Lambert azimuthal equal-area at the layer's centre instead
+        return f"+proj=laea {centre}"
+    return f"+proj=aea +lat_1={lat_1:.4f} +lat_2={lat_2:.4f} {centre}"
 
 
 def unit_points(gdf: Any, points: Literal["centroid", "representative"] = "centroid") -> np.ndarray:

@@ -392,3 +392,22 @@ def test_w_to_sparse_without_libpysal_loop_equals_w_sparse():
     sm = sw.as_sparse(fresh, ["a", "b", "c", "d"])
     ref = pd.DataFrame(w.sparse.toarray(), index=w.id_order, columns=w.id_order).loc[list("abcd"), list("abcd")]
     np.testing.assert_array_equal(sm.matrix.toarray(), ref.to_numpy())
+
+
+def test_unit_points_layer_symmetric_about_equator():
+    """A layer outside China whose latitudes are symmetric about the equator (a local Albers would get
+    lat_1 + lat_2 = 0, undefined) gets equal-area centroids: squares symmetric about the equator have
+    their centroid on it, and off-equator cells match the centroids in an independent equal-area CRS."""
+    cells = [box(x, y, x + 2, y + 2) for x in (10, 12, 14) for y in (-10, -8, -6, -4, -2, 0, 2, 4, 6, 8)]
+    cells.append(box(20, -3, 22, 3))  # symmetric about the equator
+    gdf = gpd.GeoDataFrame({"v": np.arange(len(cells))}, geometry=cells, crs="EPSG:4326")
+    pts = sw.unit_points(gdf)
+    assert abs(pts[-1, 1]) < 1e-9  # the layer's bounds are symmetric too: the CRS is symmetric about the equator
+    # straight-edged cells have projection-dependent centroids (their edges are straight in the projection used);
+    # against the cylindrical equal-area CRS they agree to ~0.005 degrees on 2-6 degree cells (measured 0.0052)
+    ref = gdf.geometry.to_crs("+proj=cea +lon_0=15 +ellps=GRS80").centroid.to_crs("EPSG:4326")
+    np.testing.assert_allclose(pts[:, 0], ref.x, atol=0.01)
+    np.testing.assert_allclose(pts[:, 1], ref.y, atol=0.01)
+    assert gdf.geometry.contains(gpd.GeoSeries(gpd.points_from_xy(pts[:, 0], pts[:, 1]), crs="EPSG:4326"), align=False).all()
+    g = sw.build(gdf, "knn", k_neighbours=2)
+    assert g.n == len(cells)
