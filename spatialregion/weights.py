@@ -16,9 +16,12 @@ method                 w_ij
 Distances d_ij are kilometres between unit points (centroids, or
 representative points):
 
-* geographic CRS (e.g. EPSG:4490): great-circle distance on the sphere of
-  mean radius R = 6371.0088 km (IUGG); centroids computed in the China Albers
-  equal-area CRS (a local Albers outside China);
+* geographic CRS (e.g. EPSG:4490): ellipsoidal geodesic distance on GRS80
+  (the CGCS2000 ellipsoid; Karney's algorithm via ``pyproj.Geod``, what
+  ArcGIS uses for geographic data); knn and distance-band searches run on the
+  sphere (R = 6371.0088 km) with a 1 % margin, then select and filter on the
+  geodesic; centroids computed in the China Albers equal-area CRS (a local
+  Albers outside China);
 * projected CRS (e.g. UTM): planar (Euclidean) distance in the CRS's own
   coordinates, converted from its linear unit to km; centroids in that CRS.
 
@@ -122,7 +125,7 @@ class WeightsReport:
     island_links : dict
         Island label → labels of the units it was linked to.
     distance : str
-        How distances were measured (great-circle km, planar km in a CRS, boundary distance of island links).
+        How distances were measured (ellipsoidal geodesic km on GRS80, planar km in a CRS, boundary distance of island links).
     """
 
     method: str
@@ -247,35 +250,50 @@ def unit_points(gdf: Any, points: Literal["centroid", "representative"] = "centr
 
 @dataclass(frozen=True)
 class _Space:
-    """Unit points in a space where Euclidean distance is monotone in d_ij.
+    """Unit points: a search space (KD-tree coordinates) and the exact distance.
 
-    Geographic data: unit vectors on the sphere (chord c, d = 2R·arcsin(c/2));
-    projected data: planar coordinates in km (d = Euclidean distance).
+    Geographic data: search on unit vectors of the sphere (chord c, spherical
+    d = 2R·arcsin(c/2), within ``_SPHERE_MARGIN`` of the ellipsoid's geodesic),
+    exact distances are GRS80 ellipsoidal geodesics (:func:`geodesic_km`);
+    projected data: planar coordinates in km (search and exact distance both
+    Euclidean).  Searches widen by the margin, then select/filter on the exact
+    distance.
     """
 
     coords: np.ndarray
     geodesic: bool
     text: str
+    lonlat: np.ndarray | None = None
+
+    @property
+    def margin(self) -> float:
+        """Largest ratio between search-space and exact distance (either way)."""
+        return 1.0 + _SPHERE_MARGIN if self.geodesic else 1.0
 
     def radius(self, km: float) -> float:
-        """Search radius in ``coords`` for a distance of ``km`` (a hair larger, then filtered exactly)."""
-        return (_km_to_chord(km) if self.geodesic else km) * (1 + 1e-12) + 1e-15
+        """Search radius in ``coords`` enclosing every point within ``km`` by the exact distance."""
+        return (_km_to_chord(km * self.margin) if self.geodesic else km) * (1 + 1e-12) + 1e-15
 
-    def km(self, d: np.ndarray) -> np.ndarray:
-        """Distances in ``coords`` to km."""
-        return _chord_to_km(d) if self.geodesic else np.asarray(d, dtype=float)
+    def pair_km(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Exact distances (km) between points ``i`` and ``j`` (index arrays of equal length)."""
+        i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+        if self.geodesic:
+            return geodesic_km(self.lonlat[i], self.lonlat[j])
+        return np.sqrt(((self.coords[i] - self.coords[j]) ** 2).sum(axis=-1))
 
     def extent_km(self) -> float:
         """Upper bound of the largest distance between two points (bounding-box diagonal)."""
         span = self.coords.max(axis=0) - self.coords.min(axis=0)
-        return float(self.km(np.sqrt((span**2).sum())))
+        chord = float(np.sqrt((span**2).sum()))
+        return float(_chord_to_km(chord) * self.margin) if self.geodesic else chord
 
 
 def _space(gdf: Any, points: str) -> _Space:
     """The points of the units and how distances between them are measured (module docstring)."""
     check_crs(gdf, names=["units"])
     if not gdf.crs.is_projected:
-        return _Space(_unit_vectors(unit_points(gdf, points)), True, f"great-circle km between unit {points}s (R = {EARTH_RADIUS_KM} km)")
+        ll = unit_points(gdf, points)
+        return _Space(_unit_vectors(ll), True, f"ellipsoidal geodesic km (GRS80, pyproj.Geod) between unit {points}s", ll)
     geom = gdf.geometry
     pts = geom if (geom.geom_type == "Point").all() else (geom.centroid if points == "centroid" else geom.representative_point())
     axis = gdf.crs.axis_info[0]
@@ -331,24 +349,32 @@ def _nearest_points(space: _Space, rows: np.ndarray, k: int, rank: np.ndarray) -
     from scipy.spatial import cKDTree
 
     n = len(space.coords)
+    rows = np.asarray(rows, dtype=np.int64)
     tree = cKDTree(space.coords)
     q = min(n, k + 3)  # self, k neighbours, and two more to see ties at the k-th distance
     dist, idx = tree.query(space.coords[rows], k=q)
     dist, idx = dist.reshape(len(rows), q), idx.reshape(len(rows), q)
-    d, c = dist[:, 1:], idx[:, 1:]  # column 0 is the point itself (distinct points)
-    nb, nd = c[:, :k].copy(), d[:, :k].copy()
+    search, c = dist[:, 1:], idx[:, 1:]  # column 0 is the point itself (distinct points)
+    d = space.pair_km(np.repeat(rows, q - 1), c.ravel()).reshape(c.shape)
+    nb, nd = np.empty((len(rows), k), dtype=np.int64), np.empty((len(rows), k))
     ties = 0
-    if d.shape[1] > k:
-        for r in np.nonzero(d[:, k] <= d[:, k - 1] * (1 + _TIE))[0]:
-            s = rows[r]
-            cand = np.asarray(tree.query_ball_point(space.coords[s], d[r, k - 1] * (1 + 2 * _TIE) + 1e-15), dtype=np.int64)
+    # every unit within the k-th exact distance among the candidates (ties included) lies within this search radius
+    kth = np.sort(d, axis=1)[:, k - 1] if q - 1 >= k else np.full(len(rows), np.inf)
+    bound = np.array([space.radius(v * (1 + 2 * _TIE)) for v in kth])
+    incomplete = (search[:, -1] <= bound) & (q - 1 < n - 1)
+    for r in range(len(rows)):
+        s = rows[r]
+        if incomplete[r]:
+            cand = np.asarray(tree.query_ball_point(space.coords[s], bound[r]), dtype=np.int64)
             cand = cand[cand != s]
-            dc = np.sqrt(((space.coords[cand] - space.coords[s]) ** 2).sum(axis=1))
-            chosen, tied = _pick_by_distance(dc, cand, k, rank)
-            nb[r] = chosen
-            nd[r] = np.sqrt(((space.coords[chosen] - space.coords[s]) ** 2).sum(axis=1))
-            ties += tied
-    return nb, space.km(nd), ties
+            dc = space.pair_km(np.full(cand.size, s), cand)
+        else:
+            cand, dc = c[r], d[r]
+        chosen, tied = _pick_by_distance(dc, cand, k, rank)
+        nb[r] = chosen
+        nd[r] = space.pair_km(np.full(len(chosen), s), chosen)
+        ties += tied
+    return nb, nd, ties
 
 
 def _unit_vectors(lonlat: np.ndarray) -> np.ndarray:
@@ -364,11 +390,47 @@ def _km_to_chord(km: float) -> float:
     return 2.0 * np.sin(min(km / EARTH_RADIUS_KM, np.pi) / 2.0)
 
 
-def distance_matrix_km(lonlat: np.ndarray) -> np.ndarray:
-    """Great-circle distances (km) between all pairs of points, shape (n, n).
+# the sphere of radius R and the GRS80 ellipsoid's geodesic differ by less than 0.6 % at any distance
+# (flattening 1/298.26: between -0.34 % and +0.56 % with R = 6371.0088 km); search radii widen by 1 %
+_SPHERE_MARGIN = 0.01
+GEOD_ELLPS = "GRS80"  # the CGCS2000 ellipsoid up to 0.1 mm
 
-    d_ij = 2R·arcsin(|u_i − u_j| / 2) with u the unit vectors of the points
-    and R = 6371.0088 km — the haversine distance, computed stably.
+
+def geodesic_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Ellipsoidal geodesic distances (km) between point pairs ``a[m]`` and ``b[m]`` on GRS80.
+
+    Karney's algorithm (``pyproj.Geod(ellps="GRS80").inv``, accurate to
+    nanometres) — the distance ArcGIS uses for geographic coordinates.
+
+    Parameters
+    ----------
+    a, b : (m, 2) arrays
+        Longitude, latitude in degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        (m,) distances in km.
+
+    References
+    ----------
+    Karney, C. F. F. (2013). Algorithms for geodesics. *Journal of Geodesy* 87, 43–55.
+    """
+    from pyproj import Geod
+
+    a, b = np.asarray(a, dtype=float).reshape(-1, 2), np.asarray(b, dtype=float).reshape(-1, 2)
+    if not len(a):
+        return np.zeros(0)
+    _, _, m = Geod(ellps=GEOD_ELLPS).inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    return np.asarray(m, dtype=float) / 1000.0
+
+
+def distance_matrix_km(lonlat: np.ndarray) -> np.ndarray:
+    """Ellipsoidal geodesic distances (km) between all pairs of points, shape (n, n).
+
+    d_ij is the GRS80 geodesic (:func:`geodesic_km`, Karney 2013 via
+    ``pyproj.Geod``), computed once per unordered pair; the matrix is exactly
+    symmetric with a zero diagonal.
 
     Parameters
     ----------
@@ -380,9 +442,14 @@ def distance_matrix_km(lonlat: np.ndarray) -> np.ndarray:
     numpy.ndarray
         (n, n) distances in km.
     """
-    u = _unit_vectors(np.asarray(lonlat, dtype=float))
-    diff = u[:, None, :] - u[None, :, :]
-    return _chord_to_km(np.sqrt((diff**2).sum(-1)))
+    ll = np.asarray(lonlat, dtype=float).reshape(-1, 2)
+    n = len(ll)
+    i, j = np.triu_indices(n, k=1)
+    out = np.zeros((n, n))
+    d = geodesic_km(ll[i], ll[j])
+    out[i, j] = d
+    out[j, i] = d
+    return out
 
 
 # --------------------------------------------------------------------------- contiguity
@@ -630,7 +697,7 @@ def build(
     data : GeoDataFrame
         Units with a CRS.  Contiguity needs (Multi)Polygons; distance methods
         accept polygons (their ``points``) or points.  Geographic CRS:
-        great-circle km; projected CRS: planar km in that CRS.
+        ellipsoidal geodesic km (GRS80); projected CRS: planar km in that CRS.
     method : {"queen", "rook", "knn", "distance_band", "inverse_distance", "economic"}
         See the module docstring for each w_ij.
     k_neighbours : int
@@ -775,11 +842,12 @@ def _within(space: _Space, threshold_km: float, what: str) -> tuple[np.ndarray, 
     sp = tree.sparse_distance_matrix(tree, space.radius(threshold_km), output_type="coo_matrix")
     keep = sp.row != sp.col
     i, j = sp.row[keep].astype(np.int64), sp.col[keep].astype(np.int64)
-    d = space.km(sp.data[keep])
+    d = space.pair_km(i, j)
     inside = d <= threshold_km
     i, j, d = i[inside], j[inside], d[inside]
     if len(i) == 0:
-        nearest = float(space.km(tree.query(space.coords, k=2)[0][:, 1].min()))
+        near = tree.query(space.coords, k=2)[1][:, 1]
+        nearest = float(space.pair_km(np.arange(len(near)), near).min())
         hint = f"; if you meant {threshold_km:g} degrees, that is about {threshold_km * 111.2:,.0f} km" if space.geodesic and threshold_km <= 180 else ""
         raise InputError(
             f"{what}: no two units are within threshold_km={threshold_km:g} km (the closest pair is {nearest:,.1f} km "
@@ -792,7 +860,7 @@ def _within(space: _Space, threshold_km: float, what: str) -> tuple[np.ndarray, 
 def _all_pairs(space: _Space) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = len(space.coords)
     c = space.coords
-    d = space.km(np.sqrt(((c[:, None, :] - c[None, :, :]) ** 2).sum(-1)))
+    d = distance_matrix_km(space.lonlat) if space.geodesic else np.sqrt(((c[:, None, :] - c[None, :, :]) ** 2).sum(-1))
     i, j = np.nonzero(~np.eye(n, dtype=bool))
     return i, j, d[i, j]
 

@@ -14,12 +14,12 @@ Cases covered
   with islands, distance band with islands, knn on a lattice full of ties (ties by id,
   counted in the report as knn_ties).
 * projected data use planar km in the CRS: a 10 km UTM lattice gives libpysal's
-  distance-band link count and knn sets; geographic data great-circle km; the report
+  distance-band link count and knn sets; geographic data GRS80 geodesic km; the report
   says which.
 * threshold_km given in degrees (no pair linked) or metres (every pair linked) raises
   with the conversion hint.
-* knn, distance band and inverse distance equal to an independent haversine computation
-  (sklearn ``haversine_distances``) and to libpysal built on the same points.
+* knn, distance band and inverse distance equal to an independent GRS80 geodesic computation
+  (scalar ``pyproj.Geod`` per pair) and knn sets to libpysal built on the same points.
 * economic distance weights = geographic weight / |x̄_i − x̄_j| (hand formula).
 * as_graph: W accepted, reordering to the data's ids, AlignmentError on mismatches.
 * properties: contiguity symmetric; row-standardised rows sum to 1; relabelling units
@@ -39,7 +39,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from libpysal.graph import Graph
 from shapely.geometry import Point, box
-from sklearn.metrics.pairwise import haversine_distances
 
 from spatialregion import weights as sw
 from spatialregion.errors import (
@@ -53,6 +52,19 @@ from spatialregion.errors import (
 )
 
 R = sw.EARTH_RADIUS_KM
+
+
+def geod_km(ll: np.ndarray) -> np.ndarray:
+    """Independent reference: GRS80 ellipsoidal geodesic km, one scalar pyproj.Geod call per pair."""
+    from pyproj import Geod
+
+    geod = Geod(ellps="GRS80")
+    n = len(ll)
+    d = np.zeros((n, n))
+    for a in range(n):
+        for b in range(a + 1, n):
+            d[a, b] = d[b, a] = geod.inv(ll[a, 0], ll[a, 1], ll[b, 0], ll[b, 1])[2] / 1000
+    return d
 
 
 def edge_set(g: Graph) -> set[tuple]:
@@ -113,21 +125,21 @@ def test_island_k2_and_keep_and_raise(provinces):
         sw.build(provinces, "queen", islands="raise")
 
 
-def test_knn_matches_haversine(provinces):
+def test_knn_matches_geodesic(provinces):
     g = sw.build(provinces, "knn", k_neighbours=4)
     ll = sw.unit_points(provinces)
-    d = haversine_distances(np.radians(ll[:, ::-1])) * R
+    d = geod_km(ll)
     np.fill_diagonal(d, np.inf)
     for i in range(len(provinces)):
         assert set(g[i].index) == set(np.argsort(d[i])[:4])
-    # libpysal on the same points (haversine metric) gives the same sets
+    # libpysal on the same points (haversine metric, sphere) gives the same sets here: no near-ties on provinces
     ref = Graph.build_knn(gpd.GeoSeries(gpd.points_from_xy(ll[:, 0], ll[:, 1])), k=4, metric="haversine")
     assert edge_set(g) == edge_set(ref)
 
 
 def test_distance_band_and_inverse_distance(provinces):
     ll = sw.unit_points(provinces)
-    d = haversine_distances(np.radians(ll[:, ::-1])) * R
+    d = geod_km(ll)
     band = sw.build(provinces, "distance_band", threshold_km=900, islands="keep")
     expect = {(i, j) for i in range(len(d)) for j in range(len(d)) if i != j and d[i, j] <= 900}
     assert edge_set(band) == expect
@@ -151,10 +163,19 @@ def test_distance_band_and_inverse_distance(provinces):
         assert linked.sparse[t, s] == pytest.approx(1 / d[s, t], rel=1e-9)
 
 
-def test_distance_matrix_against_geodesic_scale():
-    # Beijing – Shanghai great-circle ≈ 1,067 km (spherical); geodesic on WGS84 ≈ 1,068 km
-    d = sw.distance_matrix_km(np.array([[116.4074, 39.9042], [121.4737, 31.2304]]))
-    assert d[0, 0] == 0 and abs(d[0, 1] - 1067.3) < 2
+def test_distance_matrix_is_grs80_geodesic():
+    """distance_matrix_km equals the GRS80 geodesic (scalar pyproj.Geod per pair) to 1e-12 relative
+    (measured: exact, same algorithm), is symmetric with a zero diagonal; Beijing–Shanghai 1,065.85 km
+    (the sphere would give 1,067.3 km); on the equator the geodesic is a·Δλ (a = 6378.137 km)."""
+    rng = np.random.default_rng(5)
+    ll = np.column_stack([rng.uniform(75, 135, 40), rng.uniform(18, 53, 40)])
+    d = sw.distance_matrix_km(ll)
+    np.testing.assert_allclose(d, geod_km(ll), rtol=1e-12, atol=0)
+    assert (d == d.T).all() and (np.diag(d) == 0).all()
+    bs = sw.distance_matrix_km(np.array([[116.4074, 39.9042], [121.4737, 31.2304]]))[0, 1]
+    assert abs(bs - 1065.85) < 0.01 and abs(bs - 1067.3) > 1  # not the sphere's 1,067.3 km
+    eq = sw.distance_matrix_km(np.array([[0.0, 0.0], [3.0, 0.0]]))[0, 1]
+    assert eq == pytest.approx(6378.137 * np.radians(3.0), rel=1e-12)
 
 
 def test_economic_weights(provinces):
@@ -174,7 +195,7 @@ def test_economic_weights(provinces):
     p2 = p.assign(y=p["x"] * 2)
     g2 = sw.build(p2, "economic", column=["x", "y"], power=1)
     ll = sw.unit_points(p2)
-    d = haversine_distances(np.radians(ll[:, ::-1])) * R
+    d = geod_km(ll)
     xm = (x + 2 * x) / 2
     dense = g2.sparse.toarray()
     off = ~np.eye(len(x), dtype=bool)
@@ -309,10 +330,10 @@ def test_row_order_never_changes_neighbour_sets(provinces, kwargs):
 
 def test_distance_band_islands_use_the_band_distance(provinces):
     """300 km on provinces: units with nothing within 300 km are linked to the nearest centroid
-    (great-circle km), not to a polygon touching them at boundary distance 0."""
+    (ellipsoidal geodesic km), not to a polygon touching them at boundary distance 0."""
     p = provinces.set_index("adcode")
     ll = sw.unit_points(p)
-    d = haversine_distances(np.radians(ll[:, ::-1])) * R
+    d = geod_km(ll)
     np.fill_diagonal(d, np.inf)
     g = sw.build(p, "distance_band", threshold_km=300)
     nb = neighbour_sets(g)
@@ -321,7 +342,7 @@ def test_distance_band_islands_use_the_band_distance(provinces):
     assert len(lonely) > 5
     for s in lonely:
         assert ids[int(np.argmin(d[s]))] in nb[ids[s]]
-    assert "great-circle km" in sw.report(g).distance
+    assert "ellipsoidal geodesic km (GRS80" in sw.report(g).distance
 
 
 def utm_lattice(nx: int = 10, ny: int = 8, size_m: float = 10_000.0) -> gpd.GeoDataFrame:

@@ -31,8 +31,8 @@ Coreness fits the 0/1 matrix by default (``core_periphery(weighted=True)`` the
 strengths).
 
 Distances and node points come from :mod:`spatialregion.weights`
-(:func:`~spatialregion.weights.distance_matrix_km`, great-circle km on the
-sphere of mean radius 6371.0088 km, within 0.5 % of the GRS80 geodesic;
+(:func:`~spatialregion.weights.distance_matrix_km`, ellipsoidal geodesic km on
+GRS80 via ``pyproj.Geod``;
 :func:`~spatialregion.weights.unit_points`).
 
 Calling convention: ``gravity(data, *, mass=, population=, power=2.0,

@@ -110,7 +110,7 @@ def flow_line_frame(
     if len(e):
         from ..weights import distance_matrix_km
 
-        e["length_km"] = distance_matrix_km(xy)[s, t]  # great-circle km between the node points
+        e["length_km"] = distance_matrix_km(xy)[s, t]  # GRS80 geodesic km between the node points
     else:
         e["length_km"] = []
     e["tier"] = _tiers(e["strength"].to_numpy(), k, tiers)

@@ -106,10 +106,9 @@ def gravity(
     mass, population : str
         Columns of :math:`M` and :math:`P`; every value must be finite and > 0.
     distance : "geodesic" or matrix
-        ``"geodesic"``: great-circle km between the unit points (see
-        ``points``) by :func:`spatialregion.weights.distance_matrix_km` (sphere
-        of mean radius 6371.0088 km; within 0.5 % of the GRS80 ellipsoidal
-        distance, so R within ~1 % for b = 2).  Or an n×n array in row order,
+        ``"geodesic"``: ellipsoidal geodesic km (GRS80, Karney's algorithm
+        via ``pyproj.Geod``) between the unit points (see ``points``) by
+        :func:`spatialregion.weights.distance_matrix_km`.  Or an n×n array in row order,
         or a DataFrame whose index and columns are the unit ids (road km,
         travel minutes...; may be asymmetric; diagonal ignored; off-diagonal
         must be finite and > 0).
@@ -181,7 +180,7 @@ def gravity(
         node_points = _node_points(data, points)
         dist = distance_matrix_km(np.column_stack([node_points.x.to_numpy(), node_points.y.to_numpy()]))
         unit = "km"
-        source = f"great-circle ({points} points)"
+        source = f"GRS80 geodesic ({points} points)"
     else:
         dist = _aligned_matrix(distance, ids, "distance matrix")
         unit = distance_unit or "user units"
