@@ -210,7 +210,8 @@ def _labels(gdf: Any, ids: pd.Index) -> list[str]:
 
 
 def _projected(gdf: Any) -> Any:
-    """Geometry in an equal-area CRS: China Albers for data in China, else a local Albers."""
+    """Geometry in an equal-area CRS: China Albers for data in China, else a local Albers
+    (Lambert azimuthal equal-area when the layer's latitudes are symmetric about the equator)."""
     check_crs(gdf, names=["units"])
     return gdf.geometry.to_crs(_equal_area_crs(gdf))
 
