@@ -432,3 +432,17 @@ def test_unit_points_layer_symmetric_about_equator():
     assert gdf.geometry.contains(gpd.GeoSeries(gpd.points_from_xy(pts[:, 0], pts[:, 1]), crs="EPSG:4326"), align=False).all()
     g = sw.build(gdf, "knn", k_neighbours=2)
     assert g.n == len(cells)
+
+
+def test_graph_matrix_cached_and_returned_as_a_fresh_copy(provinces_queen, provinces):
+    """The Graph's CSR is computed once (a Graph is immutable); callers get their own copy."""
+    from spatialregion.weights import as_sparse
+
+    first = as_sparse(provinces_queen, provinces.index).matrix
+    reference = first.toarray().copy()
+    first.data[:] = -1.0  # a caller modifying what it received
+    again = as_sparse(provinces_queen, provinces.index).matrix
+    np.testing.assert_array_equal(again.toarray(), reference)
+    shuffled = provinces.index[::-1]
+    back = as_sparse(provinces_queen, shuffled).matrix.toarray()
+    np.testing.assert_array_equal(back, reference[::-1, ::-1])

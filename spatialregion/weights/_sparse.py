@@ -250,7 +250,7 @@ def as_sparse(
         weights = build(data, method, id_column=id_column)
     W = _w_class()
     if isinstance(weights, Graph):
-        A, order_ids = _graph_sparse(weights)
+        A, order_ids = _graph_sparse_cached(weights)
         rep = report(weights)
         info = str(rep) if rep is not None else f"libpysal Graph ({len(order_ids)} units, transformation {weights.transformation})"
         A, order_ids, _ = _align(A, order_ids, ids)
@@ -313,6 +313,31 @@ def _align(A: Any, order: pd.Index, ids: Any) -> tuple[Any, pd.Index, bool]:
         )
     perm = order.get_indexer(ids)
     return A.tocsr()[perm][:, perm], ids, True
+
+
+_CSR_ATTR = "_spatialregion_csr"
+
+
+def _graph_sparse_cached(g: Graph) -> tuple[Any, pd.Index]:
+    """:func:`_graph_sparse`, computed once per Graph and kept on it.
+
+    A libpysal Graph is immutable (``transform()`` returns a new Graph; libpysal
+    itself caches ``Graph.sparse``), so its matrix can be kept; every call gets a
+    fresh CSR over copies of the cached arrays, so callers may modify what they
+    receive.
+    """
+    from scipy import sparse
+
+    cached = getattr(g, _CSR_ATTR, None)
+    if cached is None:
+        A, ids = _graph_sparse(g)
+        cached = (A.data, A.indices, A.indptr, A.shape, ids)
+        try:
+            object.__setattr__(g, _CSR_ATTR, cached)
+        except (AttributeError, TypeError):  # pragma: no cover - a Graph that refuses attributes
+            pass
+    data, indices, indptr, shape, ids = cached
+    return sparse.csr_matrix((data.copy(), indices.copy(), indptr.copy()), shape=shape), ids
 
 
 def _graph_sparse(g: Graph) -> tuple[Any, pd.Index]:
