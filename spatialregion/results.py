@@ -113,7 +113,7 @@ class Summary:
         """
         out = [self.title, "=" * max(len(self.title), 8)]
         for t in self.tables:
-            out += ["", t.title, "-" * max(len(t.title), 4), t._formatted().to_string()]
+            out += ["", t.title, "-" * max(len(t.title), 4), _text_table(t._formatted(), t.frame)]
         if self.notes:
             out += [""] + [f"Note: {n}" for n in self.notes]
         return "\n".join(out)
@@ -233,6 +233,23 @@ class Summary:
             One entry per table, in printing order.
         """
         return {t.title: t.frame for t in self.tables}
+
+
+def _text_table(frame: pd.DataFrame, raw: pd.DataFrame) -> str:
+    """``frame.to_string()`` with the text columns of ``raw`` (the unformatted table) left-aligned:
+    a long text cell then pads only its own line on the right instead of pushing every row of the
+    column to the right.  Numeric columns stay right-aligned."""
+    formatters = {}
+    if not (frame.columns.is_unique and raw.columns.is_unique):
+        return frame.to_string()
+    for col in frame.columns:
+        values = frame[col]
+        if col in raw.columns and not pd.api.types.is_numeric_dtype(raw[col]) and raw[col].map(lambda v: isinstance(v, str)).any():
+            width = int(values.map(lambda v: len(str(v))).max()) if len(values) else 0
+            formatters[col] = lambda v, w=width: f"{v!s:<{w}}"
+    if not formatters:
+        return frame.to_string()
+    return frame.to_string(formatters=formatters)
 
 
 def _esc(s: str) -> str:

@@ -117,3 +117,16 @@ def test_settings_and_frozen():
     assert r.settings() == {"geometry": None, "k": 3}
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.k = 4
+
+
+def test_text_columns_left_aligned_numbers_right_aligned():
+    """A long text cell pads only its own line: short text sits at the column's left edge."""
+    t = pd.DataFrame({"value": ["Gi*", "x" * 60, 31]}, index=["statistic", "weights", "units"], dtype=object)
+    n = pd.DataFrame({"z": [1.5, -10.25]}, index=["a", "b"])
+    text = str(Summary("S", (SummaryTable("settings", t), SummaryTable("numbers", n))))
+    lines = text.splitlines()
+    stat = next(line for line in lines if line.startswith("statistic"))
+    assert stat.split()[1] == "Gi*" and stat.index("Gi*") == lines[lines.index(stat) + 1].index("x")
+    a = next(line for line in lines if line.startswith("a "))
+    b = next(line for line in lines if line.startswith("b "))
+    assert len(a.rstrip()) == len(b.rstrip())  # numbers right-aligned

@@ -446,3 +446,19 @@ def test_graph_matrix_cached_and_returned_as_a_fresh_copy(provinces_queen, provi
     shuffled = provinces.index[::-1]
     back = as_sparse(provinces_queen, shuffled).matrix.toarray()
     np.testing.assert_array_equal(back, reference[::-1, ::-1])
+
+
+def test_report_lists_a_few_island_links_and_names_a_nameless_crs(provinces):
+    """A one-line report stays one readable line when many units are islands; a PROJ-string
+    CRS (no name) is described, not called 'unknown'."""
+    from spatialregion.crs import ALBERS
+
+    pa = provinces.to_crs(ALBERS)
+    g = sw.build(pa, "distance_band", threshold_km=250)
+    rep = sw.report(g)
+    assert len(rep.island_links) > 5
+    text = str(rep)
+    assert f"{len(rep.island_links)} islands linked to nearest" in text
+    assert f"… {len(rep.island_links) - 5} more (weights.report(w).island_links lists all)" in text
+    assert text.count("→") == 5
+    assert "China Albers equal-area CRS" in text and "unknown" not in text

@@ -56,6 +56,16 @@ class _Space:
         return float(_chord_to_km(chord) * self.margin) if self.geodesic else chord
 
 
+def _describe_crs(crs: Any) -> str:
+    """A readable name for a CRS that has none (e.g. a PROJ string): its projection and parameters."""
+    from ..crs import ALBERS
+
+    if crs.equals(ALBERS):
+        return "the China Albers equal-area CRS"
+    text = crs.to_proj4() if hasattr(crs, "to_proj4") else str(crs)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _space(gdf: Any, points: str) -> _Space:
     """The points of the units and how distances between them are measured (module docstring)."""
     check_crs(gdf, names=["units"])
@@ -68,7 +78,7 @@ def _space(gdf: Any, points: str) -> _Space:
     factor = float(axis.unit_conversion_factor or 1.0)  # metres per CRS unit
     xy = np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()]) * (factor / 1000.0)
     code = gdf.crs.to_epsg()
-    name = f"EPSG:{code}" if code else gdf.crs.name
+    name = f"EPSG:{code}" if code else (gdf.crs.name if gdf.crs.name not in ("", "unknown") else _describe_crs(gdf.crs))
     return _Space(xy, False, f"planar km between unit {points}s in {name} ({axis.unit_name})")
 
 

@@ -48,14 +48,20 @@ class WeightsReport:
             text += f" [{self.distance}]"
         if self.islands:
             if self.island_policy == "nearest" and self.island_links:
-                links = "; ".join(f"{i} → {', '.join(map(str, js))}" for i, js in self.island_links.items())
-                text += f"; islands linked to nearest: {links}"
+                items = list(self.island_links.items())
+                links = "; ".join(f"{i} → {', '.join(map(str, js))}" for i, js in items[:_SHOWN])
+                more = f"; … {len(items) - _SHOWN} more (weights.report(w).island_links lists all)" if len(items) > _SHOWN else ""
+                text += f"; {len(items)} island{'s' if len(items) != 1 else ''} linked to nearest: {links}{more}"
             else:
-                text += f"; islands kept without neighbours: {', '.join(map(str, self.islands))}"
+                shown = ", ".join(map(str, self.islands[:_SHOWN]))
+                more = f", … {len(self.islands) - _SHOWN} more" if len(self.islands) > _SHOWN else ""
+                text += f"; islands kept without neighbours: {shown}{more}"
         return text
 
 
 _REPORT_ATTR = "_spatialregion_report"
+#: island links written out in one-line reports (all are in ``island_links``)
+_SHOWN = 5
 
 
 def report(graph: Graph) -> WeightsReport | None:
