@@ -262,7 +262,9 @@ def check_columns(columns: Any, data: Any = None, *, min_len: int = 1, what: str
             f"write columns=[{columns!r}, ...] (functions analysing one variable take column=)"
         )
     if columns is None or not isinstance(columns, (list, tuple, pd.Index, np.ndarray)):
-        raise InputError(f"{what} must be a list of column names, got {type(columns).__name__}")
+        kind = type(columns).__name__
+        hint = "; spatial weights go to weights=" if kind in ("Graph", "W") or hasattr(columns, "tocsr") else ""
+        raise InputError(f"{what} must be a list of column names, got {kind}{hint}")
     cols = list(columns)
     if len(cols) < min_len:
         raise InputError(f"{what} needs at least {min_len} names, got {len(cols)}: {cols}")

@@ -103,3 +103,10 @@ def test_check_choice_and_seed():
     assert v.rng_from_seed(g) is g
     with pytest.raises(InputError, match="seed"):
         v.rng_from_seed("abc")
+
+
+def test_weights_passed_as_columns_points_to_weights(provinces, provinces_queen):
+    import spatialregion as sr
+
+    with pytest.raises(InputError, match="list of column names, got Graph; spatial weights go to weights="):
+        sr.hotspots.emerging_hotspots(provinces, provinces_queen)
