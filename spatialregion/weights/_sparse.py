@@ -249,11 +249,13 @@ def as_sparse(
         check_choice("weights", method, METHODS)
         weights = build(data, method, id_column=id_column)
     W = _w_class()
+    clean = False  # True: A is already off-diagonal, non-negative, canonical CSR of floats
     if isinstance(weights, Graph):
-        A, order_ids = _graph_sparse_cached(weights)
+        A, order_ids, clean = _graph_sparse_cached(weights)
         rep = report(weights)
         info = str(rep) if rep is not None else f"libpysal Graph ({len(order_ids)} units, transformation {weights.transformation})"
-        A, order_ids, _ = _align(A, order_ids, ids)
+        A, order_ids, moved = _align(A, order_ids, ids)
+        clean = clean and not moved
     elif W and isinstance(weights, W):
         A, order_ids, info = _from_w(weights, ids)
     elif sparse.issparse(weights) or isinstance(weights, np.ndarray):
@@ -269,7 +271,8 @@ def as_sparse(
         )
     if len(order_ids) != A.shape[0]:
         raise AlignmentError(f"weights are {A.shape[0]} x {A.shape[1]} but the data has {len(order_ids)} units")
-    A = _off_diagonal(sparse.csr_matrix(A, dtype=float))
+    if not clean:
+        A = _off_diagonal(sparse.csr_matrix(A, dtype=float))
     isl = tuple(order_ids[np.diff(A.indptr) == 0])
     return SpatialMatrix(transform_matrix(A, transform) if transform != "O" else A, pd.Index(order_ids), transform, isl, info)
 
@@ -318,43 +321,87 @@ def _align(A: Any, order: pd.Index, ids: Any) -> tuple[Any, pd.Index, bool]:
 _CSR_ATTR = "_spatialregion_csr"
 
 
-def _graph_sparse_cached(g: Graph) -> tuple[Any, pd.Index]:
+def _graph_sparse_cached(g: Graph) -> tuple[Any, pd.Index, bool]:
     """:func:`_graph_sparse`, computed once per Graph and kept on it.
 
     A libpysal Graph is immutable (``transform()`` returns a new Graph; libpysal
     itself caches ``Graph.sparse``), so its matrix can be kept; every call gets a
     fresh CSR over copies of the cached arrays, so callers may modify what they
-    receive.
+    receive.  The flag says the matrix is already off-diagonal and canonical
+    (see :func:`_graph_sparse`).
     """
-    from scipy import sparse
-
     cached = getattr(g, _CSR_ATTR, None)
     if cached is None:
-        A, ids = _graph_sparse(g)
-        cached = (A.data, A.indices, A.indptr, A.shape, ids)
+        A, ids, clean = _graph_sparse(g)
+        cached = (A.data, A.indices, A.indptr, A.shape, ids, clean)
         try:
             object.__setattr__(g, _CSR_ATTR, cached)
         except (AttributeError, TypeError):  # pragma: no cover - a Graph that refuses attributes
             pass
-    data, indices, indptr, shape, ids = cached
-    return sparse.csr_matrix((data.copy(), indices.copy(), indptr.copy()), shape=shape), ids
+    data, indices, indptr, shape, ids, clean = cached
+    return _csr(data.copy(), indices.copy(), indptr.copy(), shape, canonical=clean), ids, clean
 
 
-def _graph_sparse(g: Graph) -> tuple[Any, pd.Index]:
-    """``(g.sparse, g.unique_ids)`` read straight from the adjacency's MultiIndex codes.
+def _csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, shape: tuple[int, int], *, canonical: bool) -> Any:
+    """A CSR matrix over the given arrays (not copied); ``canonical`` records
+    sorted, duplicate-free indices already checked, so scipy skips its scans."""
+    from scipy import sparse
+
+    A = sparse.csr_matrix((data, indices, indptr), shape=shape, copy=False)
+    if canonical:
+        A.has_sorted_indices = True
+        A.has_canonical_format = True
+    return A
+
+
+def _graph_sparse(g: Graph) -> tuple[Any, pd.Index, bool]:
+    """``(g.sparse, g.unique_ids, clean)`` read straight from the adjacency's MultiIndex codes.
 
     Same matrix as libpysal's ``Graph.sparse`` (rows and columns in
     ``unique_ids`` order: ids in order of first appearance as focal), without
     its pandas sparse round trip and without caching it on the Graph (~10x
-    faster at 90k units).  Zero weights (isolates' self-loops) are kept as
-    explicit entries; :func:`_off_diagonal` drops them.
+    faster at 90k units).  In the usual layout (both index levels the same ids,
+    focal codes 0, 0, 1, ... in order, neighbours sorted within each focal) the
+    codes are the positions: self-loops and zero weights are dropped here in
+    one pass, negative weights raise, and ``clean`` is True (the matrix is
+    what :func:`_off_diagonal` would return).  Otherwise zero weights
+    (isolates' self-loops) are kept as explicit entries, ``clean`` is False
+    and :func:`_off_diagonal` drops them.
     """
     from scipy import sparse
 
     adj = g._adjacency
     mi = adj.index
-    fcode = np.asarray(mi.codes[0], dtype=np.int64)
-    ncode = np.asarray(mi.codes[1], dtype=np.int64)
+    fcode, ncode = mi.codes[0], mi.codes[1]
+    vals = adj.to_numpy(dtype=float)
+    n = len(mi.levels[0])
+    step = np.diff(fcode) if fcode.size else None
+    if (
+        fcode.size
+        and fcode[0] == 0
+        and fcode[-1] == n - 1
+        and (step.view(f"u{step.itemsize}") <= 1).all()  # steps 0 or 1 (a negative step wraps round)
+        and mi.levels[0].equals(mi.levels[1])
+    ):
+        # focal codes run 0..n-1 in order: unique_ids is levels[0] and codes are positions
+        if (vals > 0).all() and (fcode != ncode).all():
+            indptr = np.empty(n + 1, dtype=np.int64)
+            indptr[0], indptr[-1] = 0, fcode.size
+            indptr[1:-1] = np.flatnonzero(step) + 1
+        else:
+            if (vals < 0).any():
+                raise WeightsError("weights contain negative values; spatial weights must be w_ij >= 0")
+            keep = (fcode != ncode) & (vals != 0)
+            fcode, ncode, vals = fcode[keep], ncode[keep], vals[keep]
+            indptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(fcode, minlength=n), out=indptr[1:])
+        A = sparse.csr_matrix((vals, ncode, indptr), shape=(n, n))
+        if A.has_canonical_format:
+            return A, pd.Index(mi.levels[0]), True
+        A.sum_duplicates()
+        return A, pd.Index(mi.levels[0]), False
+    fcode = np.asarray(fcode, dtype=np.int64)
+    ncode = np.asarray(ncode, dtype=np.int64)
     if fcode.size and (fcode[1:] >= fcode[:-1]).all():
         first = np.flatnonzero(np.r_[True, fcode[1:] != fcode[:-1]])
         seen = fcode[first]
@@ -368,7 +415,6 @@ def _graph_sparse(g: Graph) -> tuple[Any, pd.Index]:
     if (col < 0).any():
         raise WeightsError("the Graph lists neighbours that are not focal units; every unit must appear as focal")
     n = ids.size
-    vals = adj.to_numpy(dtype=float)
     if row.size and (row[1:] >= row[:-1]).all():  # canonical Graph: rows already grouped, no COO pass
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
@@ -378,7 +424,7 @@ def _graph_sparse(g: Graph) -> tuple[Any, pd.Index]:
     else:
         A = sparse.csr_matrix((vals, (row, col)), shape=(n, n))
     A.sum_duplicates()
-    return A, pd.Index(ids)
+    return A, pd.Index(ids), False
 
 
 def _w_sparse(w: Any, order: pd.Index) -> Any:
