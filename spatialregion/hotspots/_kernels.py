@@ -220,7 +220,9 @@ def gi_bins(z: np.ndarray, p_two_sided: np.ndarray, fdr: bool = False) -> np.nda
     """
     p = bh_adjust(p_two_sided) if fdr else np.asarray(p_two_sided, dtype=float)
     # number of levels a with p <= a: 3 for p <= 0.01, 2 for <= 0.05, 1 for <= 0.10, else 0 (NaN sorts last: 0)
-    level = len(_LEVELS) - np.searchsorted(np.sort(_LEVELS), p, side="left").astype(np.int64)
+    level = np.zeros(p.shape, dtype=np.int64)
+    for a in _LEVELS:
+        level += p <= a  # same as 3 - searchsorted(levels, p, "left"), without a binary search per unit
     sign = np.sign(z).astype(np.int64, copy=False) if not np.isnan(z).any() else np.sign(np.nan_to_num(z)).astype(np.int64)
     return sign * level
 
@@ -257,9 +259,10 @@ def natural_breaks(z: np.ndarray, k: int = 5, max_sample: int = NATURAL_BREAKS_M
     from .._classify import fisher_jenks_bins
 
     v = np.sort(np.asarray(z, dtype=float)[np.isfinite(z)])
-    if np.unique(v).size < k:
+    distinct = int(np.count_nonzero(v[1:] != v[:-1])) + 1 if v.size else 0  # v is sorted
+    if distinct < k:
         raise InputError(
-            f"natural breaks need at least {k} distinct z values, got {np.unique(v).size}; "
+            f"natural breaks need at least {k} distinct z values, got {distinct}; "
             "pass scheme='user_defined', breaks=[c1, c2, c3, c4] instead"
         )
     if v.size > max_sample:
@@ -284,8 +287,10 @@ def classify_z(z: np.ndarray, cuts: Sequence[float]) -> np.ndarray:
     """
     cuts = np.asarray(cuts, dtype=float)
     keys = np.array([lab.key for lab in _labels.HOTSPOT_CLASSES] + [_labels.NO_NEIGHBOURS.key], dtype=object)
-    code = np.searchsorted(cuts, np.nan_to_num(z), side="left")
-    code = np.where(np.isfinite(z), code, len(keys) - 1)
+    code = np.zeros(np.shape(z), dtype=np.intp)
+    for c in cuts:
+        code += z > c  # number of cuts below z: searchsorted(cuts, z, "left") without a binary search per unit
+    code[~np.isfinite(z)] = len(keys) - 1
     return keys[code]
 
 
