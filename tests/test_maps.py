@@ -468,3 +468,31 @@ def test_legend_and_markov_numbers_plain(prov_ai):
         warnings.simplefilter("ignore")
         labels = mk.markov(y, breaks=[65567.2, 120000]).labels
     assert labels[0].endswith("(≤65,570)") and all("e+" not in lab for lab in labels)
+
+
+def test_labels_left_out_are_reported():
+    """Forty small units in a row, each with a long name: the labels that would overlap are left
+    out and counted and named in a SpatialRegionWarning (never dropped without saying so)."""
+    import re
+
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from spatialregion.errors import SpatialRegionWarning
+
+    n = 40
+    names = [f"第{i}号城市名字很长" for i in range(n)]
+    g = gpd.GeoDataFrame(
+        {"v": np.arange(n, dtype=float), "name_short": names},
+        geometry=[box(100 + 0.05 * i, 30, 100.05 + 0.05 * i, 30.05) for i in range(n)],
+        crs=4490,
+    )
+    style = maps.classify_style(g, "v", k=2, scheme="equal_interval")
+    with pytest.warns(SpatialRegionWarning, match=r"labels left out where they would overlap") as rec:
+        ax = maps.plot_style(g, style, labels="name_short", inset=False, scalebar=False, north_arrow=False)
+    drawn = [t.get_text() for t in ax.texts if t.get_gid() == "unit_label"]
+    msg = str(rec[0].message)
+    omitted = int(re.match(r"(\d+) of 40 labels", msg).group(1))
+    assert 0 < omitted < n and len(drawn) + omitted == n
+    named = msg.split(": ", 1)[1].split(";")[0].replace(" …", "").split(", ")
+    assert named and not set(named) & set(drawn) and set(named) <= set(names)

@@ -293,7 +293,20 @@ def _draw_labels(ax: Axes, proj: gpd.GeoDataFrame, labels: str, style: Style, co
 
     size = fontsize or (6.5 if len(texts) <= 60 else 5.0)
     area = shapely.area(np.asarray(geoms, dtype=object))
-    place_labels(ax, anchor_points(geoms), texts, fills, priority=area, fontsize=size)
+    drawn, omitted = place_labels(ax, anchor_points(geoms), texts, fills, priority=area, fontsize=size)
+    if omitted:
+        import warnings
+
+        from ..errors import SpatialRegionWarning
+
+        shown = {t.get_text() for t in drawn}
+        left = [t for t in texts if t.strip() and t not in shown]
+        warnings.warn(
+            f"{omitted} of {len(texts)} labels left out where they would overlap others (smaller units give way): "
+            f"{', '.join(left[:8])}{' …' if len(left) > 8 else ''}; a larger figure or label_fontsize= fits more",
+            SpatialRegionWarning,
+            stacklevel=3,
+        )
 
 
 def choropleth(
