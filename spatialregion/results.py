@@ -210,10 +210,9 @@ class Summary:
         InputError
             If openpyxl is not installed.
         """
-        try:
-            import openpyxl  # noqa: F401
-        except ImportError:  # pragma: no cover - depends on the extra
-            raise InputError("to_excel needs openpyxl: pip install 'spatialregion[excel]'") from None
+        from .export._tables import require_openpyxl
+
+        require_openpyxl()
         path = Path(path)
         with pd.ExcelWriter(path) as xl:
             used: set[str] = set()

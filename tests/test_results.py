@@ -130,3 +130,11 @@ def test_text_columns_left_aligned_numbers_right_aligned():
     a = next(line for line in lines if line.startswith("a "))
     b = next(line for line in lines if line.startswith("b "))
     assert len(a.rstrip()) == len(b.rstrip())  # numbers right-aligned
+
+
+def test_summary_to_excel_without_openpyxl_says_how_to_install(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # simulate "not installed"
+    with pytest.raises(InputError, match=r"openpyxl.*spatialregion\[excel\]"):
+        Toy(np.array([1.0])).summary().to_excel(tmp_path / "s.xlsx")

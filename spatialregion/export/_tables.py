@@ -52,6 +52,17 @@ def to_csv(df: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
+def require_openpyxl() -> None:
+    """Raise :class:`InputError` with the install hint unless openpyxl (extra ``[excel]``) is installed."""
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise InputError(
+            "to_excel needs the optional package openpyxl: pip install 'spatialregion[excel]' "
+            "(or use to_csv, which Excel opens directly)"
+        ) from None
+
+
 def to_excel(df: pd.DataFrame, path: str | Path, sheet_name: str = "data") -> Path:
     """Write a table as an ``.xlsx`` workbook (needs ``openpyxl``).
 
@@ -77,13 +88,7 @@ def to_excel(df: pd.DataFrame, path: str | Path, sheet_name: str = "data") -> Pa
         how to install it), ``path`` does not end in ``.xlsx`` or ``df`` is not
         a table.
     """
-    try:
-        import openpyxl  # noqa: F401
-    except ImportError:
-        raise InputError(
-            "to_excel needs the optional package openpyxl: pip install 'spatialregion[excel]' "
-            "(or use spatialregion.export.to_csv, which Excel opens directly)"
-        ) from None
+    require_openpyxl()
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise InputError(f"path {str(path)!r} must end in .xlsx")
