@@ -165,10 +165,18 @@ def _numeric_block(data: pd.DataFrame, cols: list[str]) -> np.ndarray:
     an :class:`InputError` naming the column and two offending cells."""
     from ._numbers import to_numeric
 
-    block = data[cols]
-    if all(pd.api.types.is_numeric_dtype(t) for t in block.dtypes):
-        return block.to_numpy(dtype=float, na_value=np.nan)
-    return np.column_stack([to_numeric(block[c], name=str(c)).to_numpy() for c in cols]) if cols else np.empty((len(block), 0))
+    if not cols:
+        return np.empty((len(data), 0))
+    if data.columns.is_unique:  # one Series per column: no list indexing (~10x faster on one column)
+        series = [data[c] for c in cols]
+    else:
+        block = data[cols]
+        series = [block.iloc[:, i] for i in range(block.shape[1])]
+    if all(pd.api.types.is_numeric_dtype(s.dtype) for s in series):
+        if len(series) == 1:
+            return series[0].to_numpy(dtype=float, na_value=np.nan)[:, None]
+        return np.column_stack([s.to_numpy(dtype=float, na_value=np.nan) for s in series])
+    return np.column_stack([to_numeric(s, name=str(s.name)).to_numpy() for s in series])
 
 
 def check_unique_ids(ids: Iterable[Any], name: str = "id column") -> None:

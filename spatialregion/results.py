@@ -468,7 +468,10 @@ def unit_columns(
     vals = [values] if isinstance(values, str) else list(values or [])
     cols = [c for c in (id_column, *ID_COLUMNS) if c is not None and c in data.columns]
     cols = list(dict.fromkeys(cols + [v for v in vals if v in data.columns]))
-    frame = pd.DataFrame(data[cols]).copy()
+    if data.columns.is_unique:  # positions: no list indexing of the columns (~2x faster)
+        frame = pd.DataFrame(data.iloc[:, [data.columns.get_loc(c) for c in cols]]).copy()
+    else:
+        frame = pd.DataFrame(data[cols]).copy()
     if hasattr(frame, "geometry") and "geometry" in frame.columns:  # pragma: no cover - defensive
         frame = pd.DataFrame(frame.drop(columns="geometry"))
     if index is not None:

@@ -123,6 +123,40 @@ def test_hand_computed_path_graph():
     assert r0.z[0] == pytest.approx(z0, abs=1e-12)
 
 
+def test_values_summing_to_zero_give_numpy_division_semantics():
+    """Centred data (sum exactly 0): G = lag / 0 is inf or NaN as in numpy, never an error from
+    the compiled kernel; z is unaffected."""
+    x = np.array([-1.0, 1.0, -2.0, 2.0, 0.5, -0.5])
+    g = Graph.from_arrays([0, 1, 1, 2, 2, 3, 3, 4, 4, 5], [1, 0, 2, 1, 3, 2, 4, 3, 5, 4], np.ones(10))
+    r = H.getis_ord(x, weights=g, scheme=None)
+    lag = np.array([0.0, -2.0, 1.0, 0.5, 2.0, 0.0])  # x_i plus its path neighbours
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.testing.assert_array_equal(r.G, lag / 0.0)
+    W = np.array([2, 3, 3, 3, 3, 2.0])
+    z = lag / (x.std() * np.sqrt((6 * W - W**2) / 5))
+    np.testing.assert_allclose(r.z, z, rtol=0, atol=1e-14)
+
+
+def test_row_max_in_the_pass_equals_gi_weights():
+    """gi_z(off, "max", x) (the default path) gives bit for bit what gi_weights' self weights give."""
+    rng = np.random.default_rng(4)
+    A = sp.random(300, 300, density=0.02, random_state=5, format="csr")
+    A = ((A + A.T) * 0.5).tocsr()
+    A.setdiag(0)
+    A.eliminate_zeros()
+    x = rng.lognormal(size=300)
+    off, own = H.gi_weights(A)
+    ref = H.gi_z(off, own, x)
+    got = H.gi_z(A, "max", x)
+    for key in ref:
+        np.testing.assert_array_equal(got[key], ref[key])
+    np.testing.assert_array_equal(got["own"], [A[[i]].toarray().max() for i in range(300)])
+    with pytest.raises(InputError, match="'max'"):
+        H.gi_z(A, "min", x)
+    with pytest.raises(InputError, match="four cut points"):
+        H.classify_z(ref["z"], [0.0, 1.0])
+
+
 # ---------------------------------------------------------------------------
 # permutations
 # ---------------------------------------------------------------------------

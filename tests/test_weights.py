@@ -434,13 +434,19 @@ def test_unit_points_layer_symmetric_about_equator():
     assert g.n == len(cells)
 
 
-def test_graph_matrix_cached_and_returned_as_a_fresh_copy(provinces_queen, provinces):
-    """The Graph's CSR is computed once (a Graph is immutable); callers get their own copy."""
+def test_graph_matrix_cached_and_read_only(provinces_queen, provinces):
+    """The Graph's CSR is computed once (a Graph is immutable) and shared read-only:
+    a caller modifying what it received gets an error, and the cache stays intact."""
     from spatialregion.weights import as_sparse
 
     first = as_sparse(provinces_queen, provinces.index).matrix
     reference = first.toarray().copy()
-    first.data[:] = -1.0  # a caller modifying what it received
+    with pytest.raises(ValueError, match="read-only"):
+        first.data[:] = -1.0
+    with pytest.raises(ValueError, match="read-only"):
+        first.indices[0] = 0
+    doubled = first * 2.0  # scipy's operations give new matrices
+    doubled.data[:] = 0.0
     again = as_sparse(provinces_queen, provinces.index).matrix
     np.testing.assert_array_equal(again.toarray(), reference)
     shuffled = provinces.index[::-1]

@@ -382,7 +382,10 @@ def getis_ord(
         raise InputError("inference='permutation' needs permutations > 0 (e.g. permutations=999)")
     cuts = _check_classes(scheme, breaks)
     li = local_input(data, column, weights, transform="O", id_column=id_column, what="Getis-Ord", min_n=3)
-    off, own = gi_weights(li.matrix, star=bool(star), transform=transform, self_weight=self_weight)
+    if transform == "O" and star and self_weight == "max":  # the default: row maxima taken in gi_z's one pass
+        off, own = li.matrix, "max"
+    else:
+        off, own = gi_weights(li.matrix, star=bool(star), transform=transform, self_weight=self_weight)
     out = gi_z(off, own, li.x, star=bool(star), esda_variance=transform == "R")
     z, k, index = out["z"], out["k"], li.index
     p = p_from_z(z, alternative)

@@ -8,13 +8,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numba import njit
 from scipy import sparse, stats
 
 from .. import labels as _labels
 from .._local import p_from_z
 from ..errors import InputError
-
-_LEVELS = (0.10, 0.05, 0.01)
 
 
 def gi_weights(
@@ -44,7 +43,6 @@ def gi_weights(
 
     A = sparse.csr_matrix(A, dtype=float)
     n = A.shape[0]
-    k = np.diff(A.indptr)
     if transform == "B":
         off = transform_matrix(A, "B")
         own = np.ones(n)
@@ -52,11 +50,7 @@ def gi_weights(
         off = A
         own = np.zeros(n)
         if transform == "R" or isinstance(self_weight, str):
-            has = k > 0
-            if _all_ones(A.data):
-                own[has] = 1.0  # the row maximum of a binary row
-            elif has.any():
-                own[has] = np.maximum.reduceat(A.data, A.indptr[:-1][has])
+            own = _row_max(_read_only(A.indptr), _read_only(A.data))
         else:
             own[:] = float(self_weight)
     if not star:
@@ -69,8 +63,10 @@ def gi_weights(
     return sparse.csr_matrix(off), own
 
 
-def gi_z(off: Any, own: np.ndarray, x: np.ndarray, *, star: bool = True, esda_variance: bool = False) -> dict[str, np.ndarray]:
-    """Gi / Gi* and their analytic z for all units (one sparse mat-vec).
+def gi_z(
+    off: Any, own: np.ndarray | str, x: np.ndarray, *, star: bool = True, esda_variance: bool = False
+) -> dict[str, np.ndarray]:
+    """Gi / Gi* and their analytic z for all units (one compiled pass over the CSR rows).
 
     ``z_i = (sum_j w_ij x_j - xbar W_i) / (S sqrt((N S1_i - W_i^2) / (N - 1)))``
     with ``W_i = sum_j w_ij``, ``S1_i = sum_j w_ij^2`` (``j = i`` included for
@@ -83,8 +79,10 @@ def gi_z(off: Any, own: np.ndarray, x: np.ndarray, *, star: bool = True, esda_va
     ----------
     off : CSR (n, n)
         Off-diagonal weights (:func:`gi_weights`).
-    own : (n,) array
-        Self weights ``w_ii`` (zeros for Gi).
+    own : (n,) array or "max"
+        Self weights ``w_ii`` (zeros for Gi); ``"max"``: each row's largest
+        weight, taken in the same pass (what :func:`gi_weights` gives for
+        ``self_weight="max"``).
     x : (n,) array
         The values.
     star : bool
@@ -97,55 +95,111 @@ def gi_z(off: Any, own: np.ndarray, x: np.ndarray, *, star: bool = True, esda_va
     dict
         ``z``, ``G`` (``sum_j w_ij x_j / sum_j x_j``, esda's ``Gs``),
         ``lag_off`` (off-diagonal lag of the centred values, what permutations
-        compare), ``xc`` (centred values), ``W``, ``S1``, ``k`` (neighbour counts).
+        compare), ``xc`` (centred values), ``W``, ``S1``, ``k`` (neighbour counts),
+        ``own`` (the self weights used).
     """
     n = x.shape[0]
     off = sparse.csr_matrix(off)
-    k = np.diff(off.indptr)
+    x = np.ascontiguousarray(x, dtype=float)
     mean = float(x.mean())
     xc = x - mean
-    lag_off_c = off @ xc
-    if _all_ones(off.data):
-        # binary weights: W_i = k_i + w_ii exactly, and S1_i = W_i when w_ii is 0 or 1 (the squares are the weights)
-        W = k.astype(float) + own
-        S1 = W.copy() if _all_ones(own[own != 0]) else k.astype(float) + own**2
-    else:
-        W = _row_sums(off) + own
-        S1 = _row_sums(off, squared=True) + own**2
     ss = float(xc @ xc)
-    lag_c = lag_off_c + own * xc
-    lag_raw = off @ x + own * x
     if star:
         N = n
-        xbar_c = np.zeros(n)
-        s = np.full(n, np.sqrt(ss / n))
-        denom_g = np.full(n, x.sum())
+        s = np.sqrt(ss / n)
+        denom_g = float(x.sum())
     else:
         N = n - 1
-        xbar_c = -xc / N  # mean of the other n - 1 centred values
-        s = np.sqrt(np.maximum((ss - xc**2) / N - xbar_c**2, 0.0))
-        denom_g = x.sum() - x
-    if esda_variance:
-        S1 = W.copy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        var = (N * S1 - W**2) / (N - 1)
-        z = (lag_c - xbar_c * W) / (s * np.sqrt(var))
-        G = lag_raw / denom_g
-    # relative tolerance: a complete graph with equal weights has var = 0 up to rounding
-    bad = (k == 0) | ~(var > 1e-12 * np.maximum(N * S1, 1e-300)) | ~(s > 0)
-    z = np.where(bad, np.nan, z)
-    G = np.where(k == 0, np.nan, G)
-    return {"z": z, "G": G, "lag_off": lag_off_c, "xc": xc, "W": W, "S1": S1, "k": k}
+        s = np.nan  # per unit, in the kernel
+        denom_g = float(x.sum())  # minus x_i in the kernel
+    row_max = isinstance(own, str)
+    if row_max and own != "max":
+        raise InputError(f"own must be an array of self weights or 'max', got {own!r}")
+    own = np.zeros(n) if row_max else np.ascontiguousarray(own, dtype=float)
+    z, G, lag_off_c, W, S1, k, own = _gi_rows(
+        _read_only(off.indptr), _read_only(off.indices), _read_only(off.data.astype(float, copy=False)),
+        _read_only(x), _read_only(xc), _read_only(own), row_max, bool(star), bool(esda_variance), float(N), ss, s, denom_g,
+    )
+    return {"z": z, "G": G, "lag_off": lag_off_c, "xc": xc, "W": W, "S1": S1, "k": k, "own": own}
 
 
-def _all_ones(values: np.ndarray) -> bool:
-    """True when every entry is exactly 1 (binary weights)."""
-    return bool(values.size == 0 or (values.min() == 1.0 and values.max() == 1.0))
+def _read_only(a: np.ndarray) -> np.ndarray:
+    """A read-only view: compiled kernels then see one array type whichever array
+    the caller had (one specialisation to compile, not one per writeable flag)."""
+    if a.flags.writeable:
+        a = a.view()
+        a.flags.writeable = False
+    return a
 
 
-def _row_sums(A: Any, squared: bool = False) -> np.ndarray:
-    """Row sums of a CSR matrix (of its squared entries when ``squared``), empty rows 0."""
-    return np.asarray((A.multiply(A) if squared else A).sum(axis=1)).ravel()
+@njit(cache=True, nogil=True, error_model="numpy")
+def _gi_rows(indptr, indices, data, x, xc, own_in, row_max, star, esda_variance, N, ss, s_star, denom_star):  # pragma: no cover - compiled
+    """Row loop of :func:`gi_z`: one pass over the CSR rows gives the lags, ``W_i``,
+    ``S1_i``, z and G (and ``w_ii`` = the row maximum when ``row_max``).  Sums run in
+    CSR order, as scipy's mat-vec; division by zero gives inf/NaN as in numpy
+    (``error_model="numpy"``)."""
+    n = x.shape[0]
+    own = own_in.copy()
+    z = np.empty(n)
+    G = np.empty(n)
+    lag_off_c = np.empty(n)
+    W = np.empty(n)
+    S1 = np.empty(n)
+    k = np.empty(n, np.int64)
+    for i in range(n):
+        lc = 0.0
+        lr = 0.0
+        w = 0.0
+        w2 = 0.0
+        big = 0.0
+        for e in range(np.uint64(indptr[i]), np.uint64(indptr[i + 1])):  # unsigned: no wraparound checks
+            j = np.uint64(indices[e])
+            d = data[e]
+            lc += d * xc[j]
+            lr += d * x[j]
+            w += d
+            w2 += d * d
+            big = max(big, d)
+        ki = indptr[i + 1] - indptr[i]
+        if row_max:
+            own[i] = big
+        o = own[i]
+        Wi = w + o
+        S1i = Wi if esda_variance else w2 + o * o
+        lag_off_c[i] = lc
+        W[i] = Wi
+        S1[i] = S1i
+        k[i] = ki
+        lag_c = lc + o * xc[i]
+        if star:
+            xbar_c = 0.0
+            s = s_star
+            dg = denom_star
+        else:
+            xbar_c = -xc[i] / N  # mean of the other N centred values
+            s = np.sqrt(max((ss - xc[i] * xc[i]) / N - xbar_c * xbar_c, 0.0))
+            dg = denom_star - x[i]
+        var = (N * S1i - Wi * Wi) / (N - 1.0)
+        # relative tolerance: a complete graph with equal weights has var = 0 up to rounding
+        if ki == 0 or not var > 1e-12 * max(N * S1i, 1e-300) or not s > 0.0:
+            z[i] = np.nan
+        else:
+            z[i] = (lag_c - xbar_c * Wi) / (s * np.sqrt(var))
+        G[i] = np.nan if ki == 0 else (lr + o * x[i]) / dg
+    return z, G, lag_off_c, W, S1, k, own
+
+
+@njit(cache=True, nogil=True)
+def _row_max(indptr, data):  # pragma: no cover - compiled
+    """Largest entry of each CSR row (0 for empty rows); :func:`gi_weights`'s ``"max"``."""
+    n = indptr.shape[0] - 1
+    out = np.zeros(n)
+    for i in range(n):
+        m = 0.0
+        for e in range(np.uint64(indptr[i]), np.uint64(indptr[i + 1])):
+            m = max(m, data[e])
+        out[i] = m
+    return out
 
 
 def space_time_gi_z(off: Any, own: np.ndarray, Y: np.ndarray, time_step: int) -> np.ndarray:
@@ -219,12 +273,21 @@ def gi_bins(z: np.ndarray, p_two_sided: np.ndarray, fdr: bool = False) -> np.nda
         ``sign(z) * 3/2/1`` where p ≤ 0.01/0.05/0.10, else 0.
     """
     p = bh_adjust(p_two_sided) if fdr else np.asarray(p_two_sided, dtype=float)
-    # number of levels a with p <= a: 3 for p <= 0.01, 2 for <= 0.05, 1 for <= 0.10, else 0 (NaN sorts last: 0)
-    level = np.zeros(p.shape, dtype=np.int64)
-    for a in _LEVELS:
-        level += p <= a  # same as 3 - searchsorted(levels, p, "left"), without a binary search per unit
-    sign = np.sign(z).astype(np.int64, copy=False) if not np.isnan(z).any() else np.sign(np.nan_to_num(z)).astype(np.int64)
-    return sign * level
+    z = np.asarray(z, dtype=float)
+    if z.shape != p.shape:
+        raise InputError(f"z and p must have the same shape, got {z.shape} and {p.shape}")
+    return _signed_levels(_read_only(np.ascontiguousarray(z).ravel()), _read_only(np.ascontiguousarray(p).ravel())).reshape(z.shape)
+
+
+@njit(cache=True, nogil=True)
+def _signed_levels(z, p):  # pragma: no cover - compiled
+    """``sign(z)`` times the number of levels 0.10 / 0.05 / 0.01 that ``p`` is at or
+    below (NaN z or p: 0)."""
+    out = np.zeros(z.shape[0], np.int64)
+    for i in range(z.shape[0]):
+        level = (p[i] <= 0.10) + (p[i] <= 0.05) + (p[i] <= 0.01)
+        out[i] = level if z[i] > 0 else (-level if z[i] < 0 else 0)
+    return out
 
 
 NATURAL_BREAKS_MAX_SAMPLE = 10_000  # exact Fisher-Jenks up to here: ~2 ms compiled
@@ -286,12 +349,25 @@ def classify_z(z: np.ndarray, cuts: Sequence[float]) -> np.ndarray:
         :data:`spatialregion.labels.HOTSPOT_CLASSES` keys (cold → hot).
     """
     cuts = np.asarray(cuts, dtype=float)
-    keys = np.array([lab.key for lab in _labels.HOTSPOT_CLASSES] + [_labels.NO_NEIGHBOURS.key], dtype=object)
-    code = np.zeros(np.shape(z), dtype=np.intp)
-    for c in cuts:
-        code += z > c  # number of cuts below z: searchsorted(cuts, z, "left") without a binary search per unit
-    code[~np.isfinite(z)] = len(keys) - 1
-    return keys[code]
+    if cuts.shape != (4,):
+        raise InputError(f"the five classes need four cut points, got {cuts.tolist()!r}")
+    z = np.asarray(z, dtype=float)
+    code = _cut_codes(_read_only(np.ascontiguousarray(z).ravel()), *map(float, cuts), len(_CLASS_KEYS) - 1)
+    return _CLASS_KEYS[code].reshape(z.shape)
+
+
+_CLASS_KEYS = np.array([lab.key for lab in _labels.HOTSPOT_CLASSES] + [_labels.NO_NEIGHBOURS.key], dtype=object)
+
+
+@njit(cache=True, nogil=True)
+def _cut_codes(z, c0, c1, c2, c3, not_finite):  # pragma: no cover - compiled
+    """Number of the cuts ``c0 < c1 < c2 < c3`` below each z (``searchsorted(cuts, z,
+    "left")``, unrolled); ``not_finite`` for NaN/inf z (the no-neighbours key)."""
+    out = np.empty(z.shape[0], np.intp)
+    for i in range(z.shape[0]):
+        v = z[i]
+        out[i] = (v > c0) + (v > c1) + (v > c2) + (v > c3) if np.isfinite(v) else not_finite
+    return out
 
 
 def mann_kendall(y: np.ndarray, *, continuity: bool = True) -> dict[str, np.ndarray]:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from libpysal.graph import Graph
+from numba import njit
 
 from .._validation import check_choice, check_unique_ids
 from ..errors import AlignmentError, WeightsError
@@ -326,20 +327,23 @@ def _graph_sparse_cached(g: Graph) -> tuple[Any, pd.Index, bool]:
 
     A libpysal Graph is immutable (``transform()`` returns a new Graph; libpysal
     itself caches ``Graph.sparse``), so its matrix can be kept; every call gets a
-    fresh CSR over copies of the cached arrays, so callers may modify what they
-    receive.  The flag says the matrix is already off-diagonal and canonical
+    fresh CSR over the cached arrays, made read-only (in-place changes raise
+    instead of altering the Graph's cache; scipy's operations return new
+    matrices).  The flag says the matrix is already off-diagonal and canonical
     (see :func:`_graph_sparse`).
     """
     cached = getattr(g, _CSR_ATTR, None)
     if cached is None:
         A, ids, clean = _graph_sparse(g)
+        for arr in (A.data, A.indices, A.indptr):
+            arr.flags.writeable = False
         cached = (A.data, A.indices, A.indptr, A.shape, ids, clean)
         try:
             object.__setattr__(g, _CSR_ATTR, cached)
         except (AttributeError, TypeError):  # pragma: no cover - a Graph that refuses attributes
             pass
     data, indices, indptr, shape, ids, clean = cached
-    return _csr(data.copy(), indices.copy(), indptr.copy(), shape, canonical=clean), ids, clean
+    return _csr(data, indices, indptr, shape, canonical=clean), ids, clean
 
 
 def _csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, shape: tuple[int, int], *, canonical: bool) -> Any:
@@ -362,8 +366,8 @@ def _graph_sparse(g: Graph) -> tuple[Any, pd.Index, bool]:
     its pandas sparse round trip and without caching it on the Graph (~10x
     faster at 90k units).  In the usual layout (both index levels the same ids,
     focal codes 0, 0, 1, ... in order, neighbours sorted within each focal) the
-    codes are the positions: self-loops and zero weights are dropped here in
-    one pass, negative weights raise, and ``clean`` is True (the matrix is
+    codes are the positions: self-loops and zero weights are dropped in one
+    compiled pass (:func:`_usual_codes_to_csr`), negative or NaN weights raise, and ``clean`` is True (the matrix is
     what :func:`_off_diagonal` would return).  Otherwise zero weights
     (isolates' self-loops) are kept as explicit entries, ``clean`` is False
     and :func:`_off_diagonal` drops them.
@@ -375,31 +379,17 @@ def _graph_sparse(g: Graph) -> tuple[Any, pd.Index, bool]:
     fcode, ncode = mi.codes[0], mi.codes[1]
     vals = adj.to_numpy(dtype=float)
     n = len(mi.levels[0])
-    step = np.diff(fcode) if fcode.size else None
-    if (
-        fcode.size
-        and fcode[0] == 0
-        and fcode[-1] == n - 1
-        and (step.view(f"u{step.itemsize}") <= 1).all()  # steps 0 or 1 (a negative step wraps round)
-        and mi.levels[0].equals(mi.levels[1])
-    ):
-        # focal codes run 0..n-1 in order: unique_ids is levels[0] and codes are positions
-        if (vals > 0).all() and (fcode != ncode).all():
-            indptr = np.empty(n + 1, dtype=np.int64)
-            indptr[0], indptr[-1] = 0, fcode.size
-            indptr[1:-1] = np.flatnonzero(step) + 1
-        else:
-            if (vals < 0).any():
-                raise WeightsError("weights contain negative values; spatial weights must be w_ij >= 0")
-            keep = (fcode != ncode) & (vals != 0)
-            fcode, ncode, vals = fcode[keep], ncode[keep], vals[keep]
-            indptr = np.zeros(n + 1, dtype=np.int64)
-            np.cumsum(np.bincount(fcode, minlength=n), out=indptr[1:])
-        A = sparse.csr_matrix((vals, ncode, indptr), shape=(n, n))
-        if A.has_canonical_format:
-            return A, pd.Index(mi.levels[0]), True
-        A.sum_duplicates()
-        return A, pd.Index(mi.levels[0]), False
+    if fcode.size and fcode.size < 2**31 - 1 and mi.levels[0].equals(mi.levels[1]):
+        status, indptr, indices, data = _usual_codes_to_csr(_int32(fcode), _int32(ncode), np.ascontiguousarray(vals), n)
+        if status == _NEGATIVE:
+            raise WeightsError("weights contain negative or missing (NaN) values; spatial weights must be w_ij >= 0")
+        if status != _UNUSUAL:
+            # focal codes run 0..n-1 in order: unique_ids is levels[0] and codes are positions
+            A = _csr(data, indices, indptr, (n, n), canonical=status == _CANONICAL)
+            if status == _CANONICAL:
+                return A, pd.Index(mi.levels[0]), True
+            A.sum_duplicates()
+            return A, pd.Index(mi.levels[0]), False
     fcode = np.asarray(fcode, dtype=np.int64)
     ncode = np.asarray(ncode, dtype=np.int64)
     if fcode.size and (fcode[1:] >= fcode[:-1]).all():
@@ -425,6 +415,70 @@ def _graph_sparse(g: Graph) -> tuple[Any, pd.Index, bool]:
         A = sparse.csr_matrix((vals, (row, col)), shape=(n, n))
     A.sum_duplicates()
     return A, pd.Index(ids), False
+
+
+def _int32(codes: np.ndarray) -> np.ndarray:
+    """Index codes as int32 (one compiled specialisation; pandas uses int8/16/32 by size)."""
+    return codes if codes.dtype == np.int32 else codes.astype(np.int32)
+
+
+_CANONICAL, _UNSORTED, _UNUSUAL, _NEGATIVE = 0, 1, 2, 3
+
+
+@njit(cache=True, nogil=True)
+def _usual_codes_to_csr(fcode, ncode, vals, n):  # pragma: no cover - compiled
+    """CSR arrays of a Graph adjacency in the usual layout.
+
+    The usual layout: focal codes 0, 0, 1, ... n - 1 (every unit focal, in
+    order, steps of 0 or 1), so codes are positions.  One read-only pass
+    checks the layout and the weights and builds ``indptr``; self-loops and
+    zero weights are then dropped in a second pass only when there are any
+    (otherwise ``ncode`` and ``vals`` themselves are the indices and data).
+    Returns ``(status, indptr, indices, data)``: status ``_CANONICAL``
+    (neighbour codes strictly increasing in every row), ``_UNSORTED`` (valid,
+    needs ``sum_duplicates``), ``_UNUSUAL`` (another layout: the caller takes
+    the general path) or ``_NEGATIVE`` (a weight < 0 or NaN).
+    """
+    m = fcode.shape[0]
+    indptr = np.zeros(n + 1, np.int32)
+    row = -1
+    last = -1
+    nnz = 0
+    canonical = True
+    for e in range(np.uint64(m)):  # unsigned: no wraparound checks
+        f = fcode[e]
+        if f != row:
+            if f != row + 1:
+                return 2, indptr, ncode, vals
+            row = f
+            indptr[np.uint64(row)] = nnz
+            last = -1
+        c = ncode[e]
+        v = vals[e]
+        if not v >= 0.0:
+            return 3, indptr, ncode, vals
+        if c <= last:
+            canonical = False
+        last = c
+        if v != 0.0 and c != f:
+            nnz += 1
+    if row != n - 1:
+        return 2, indptr, ncode, vals
+    indptr[n] = nnz
+    status = 0 if canonical else 1
+    if nnz == m:
+        return status, indptr, ncode, vals
+    indices = np.empty(nnz, np.int32)
+    data = np.empty(nnz, np.float64)
+    k = 0
+    for e in range(np.uint64(m)):
+        c = ncode[e]
+        v = vals[e]
+        if v != 0.0 and c != fcode[e]:
+            indices[k] = c
+            data[k] = v
+            k += 1
+    return status, indptr, indices, data
 
 
 def _w_sparse(w: Any, order: pd.Index) -> Any:
