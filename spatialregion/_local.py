@@ -155,13 +155,23 @@ def check_alternative(alternative: Any) -> str:
 def p_from_z(z: np.ndarray, alternative: str) -> np.ndarray:
     """Normal p-values of ``z``: two-sided ``2 Φ(−|z|)``, ``"greater"`` ``Φ(−z)``,
     ``"less"`` ``Φ(z)``, ``"directed"`` ``Φ(−|z|)`` (the tail z lies in; esda's ``p_norm``)."""
-    if alternative == "two-sided":
-        return 2.0 * special.ndtr(-np.abs(z))
+    if alternative in ("two-sided", "directed"):
+        # 2 Φ(−|z|) = erfc(|z|/√2): scipy's ndtr(−|z|) is 0.5 erfc(|z|/√2) (or 0.5 − 0.5 erf(|z|/√2)
+        # below |z| = 1, which erfc itself computes as 1 − erf), so the two agree bit for bit (except
+        # for subnormal p, |z| > 37.5, where halving loses bits); in place, one pass fewer than
+        # 2 * ndtr(-abs(z))
+        t = np.abs(np.asarray(z, dtype=float))
+        t *= _SQRT1_2
+        p = special.erfc(t, out=t)
+        if alternative == "directed":
+            p *= 0.5
+        return p
     if alternative == "greater":
         return special.ndtr(-z)
-    if alternative == "less":
-        return special.ndtr(z)
-    return special.ndtr(-np.abs(z))
+    return special.ndtr(z)
+
+
+_SQRT1_2 = float(np.sqrt(0.5))
 
 
 def label_columns(keys: np.ndarray, table: Sequence[_labels.Label]) -> tuple[list[str], list[str]]:

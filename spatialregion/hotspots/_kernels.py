@@ -276,18 +276,11 @@ def gi_bins(z: np.ndarray, p_two_sided: np.ndarray, fdr: bool = False) -> np.nda
     z = np.asarray(z, dtype=float)
     if z.shape != p.shape:
         raise InputError(f"z and p must have the same shape, got {z.shape} and {p.shape}")
-    return _signed_levels(_read_only(np.ascontiguousarray(z).ravel()), _read_only(np.ascontiguousarray(p).ravel())).reshape(z.shape)
-
-
-@njit(cache=True, nogil=True)
-def _signed_levels(z, p):  # pragma: no cover - compiled
-    """``sign(z)`` times the number of levels 0.10 / 0.05 / 0.01 that ``p`` is at or
-    below (NaN z or p: 0)."""
-    out = np.zeros(z.shape[0], np.int64)
-    for i in range(z.shape[0]):
-        level = (p[i] <= 0.10) + (p[i] <= 0.05) + (p[i] <= 0.01)
-        out[i] = level if z[i] > 0 else (-level if z[i] < 0 else 0)
-    return out
+    # levels 0.10 / 0.05 / 0.01 at or above p, times sign(z); NaN z or p gives 0 (int8 passes: no int64 temporaries)
+    level = (p <= 0.10).view(np.int8) + (p <= 0.05).view(np.int8)
+    level += (p <= 0.01).view(np.int8)
+    level *= (z > 0).view(np.int8) - (z < 0).view(np.int8)
+    return level.astype(np.int64)
 
 
 NATURAL_BREAKS_MAX_SAMPLE = 10_000  # exact Fisher-Jenks up to here: ~2 ms compiled
@@ -352,22 +345,14 @@ def classify_z(z: np.ndarray, cuts: Sequence[float]) -> np.ndarray:
     if cuts.shape != (4,):
         raise InputError(f"the five classes need four cut points, got {cuts.tolist()!r}")
     z = np.asarray(z, dtype=float)
-    code = _cut_codes(_read_only(np.ascontiguousarray(z).ravel()), *map(float, cuts), len(_CLASS_KEYS) - 1)
-    return _CLASS_KEYS[code].reshape(z.shape)
+    code = (z > cuts[0]).view(np.int8) + (z > cuts[1]).view(np.int8)  # searchsorted(cuts, z, "left"), int8 passes
+    code += (z > cuts[2]).view(np.int8)
+    code += (z > cuts[3]).view(np.int8)
+    code[~np.isfinite(z)] = len(_CLASS_KEYS) - 1
+    return _CLASS_KEYS[code]
 
 
 _CLASS_KEYS = np.array([lab.key for lab in _labels.HOTSPOT_CLASSES] + [_labels.NO_NEIGHBOURS.key], dtype=object)
-
-
-@njit(cache=True, nogil=True)
-def _cut_codes(z, c0, c1, c2, c3, not_finite):  # pragma: no cover - compiled
-    """Number of the cuts ``c0 < c1 < c2 < c3`` below each z (``searchsorted(cuts, z,
-    "left")``, unrolled); ``not_finite`` for NaN/inf z (the no-neighbours key)."""
-    out = np.empty(z.shape[0], np.intp)
-    for i in range(z.shape[0]):
-        v = z[i]
-        out[i] = (v > c0) + (v > c1) + (v > c2) + (v > c3) if np.isfinite(v) else not_finite
-    return out
 
 
 def mann_kendall(y: np.ndarray, *, continuity: bool = True) -> dict[str, np.ndarray]:
