@@ -468,3 +468,19 @@ def test_report_lists_a_few_island_links_and_names_a_nameless_crs(provinces):
     assert f"… {len(rep.island_links) - 5} more (weights.report(w).island_links lists all)" in text
     assert text.count("→") == 5
     assert "China Albers equal-area CRS" in text and "unknown" not in text
+
+
+def test_graph_with_unsorted_neighbours_equals_libpysal_sparse():
+    """A Graph whose neighbours are not sorted within a focal (built with is_sorted=True) takes
+    the sorting path on copies (the Graph's own codes are read-only) and equals Graph.sparse."""
+    import pandas as pd
+    from libpysal.graph import Graph
+
+    from spatialregion.weights import as_sparse
+
+    idx = pd.MultiIndex.from_arrays([[0, 0, 1, 1, 2, 2], [2, 1, 2, 0, 1, 0]], names=["focal", "neighbor"])
+    g = Graph(pd.Series([1.0, 2, 3, 4, 5, 6], index=idx, name="weight"), is_sorted=True)
+    m = as_sparse(g).matrix
+    assert m.has_sorted_indices
+    np.testing.assert_array_equal(m.toarray(), g.sparse.toarray())
+    np.testing.assert_array_equal(g._adjacency.to_numpy(), [1.0, 2, 3, 4, 5, 6])  # the Graph is untouched

@@ -385,9 +385,10 @@ def _graph_sparse(g: Graph) -> tuple[Any, pd.Index, bool]:
             raise WeightsError("weights contain negative or missing (NaN) values; spatial weights must be w_ij >= 0")
         if status != _UNUSUAL:
             # focal codes run 0..n-1 in order: unique_ids is levels[0] and codes are positions
-            A = _csr(data, indices, indptr, (n, n), canonical=status == _CANONICAL)
             if status == _CANONICAL:
-                return A, pd.Index(mi.levels[0]), True
+                return _csr(data, indices, indptr, (n, n), canonical=True), pd.Index(mi.levels[0]), True
+            # indices/data may be the Graph's own (read-only) codes and values: sort copies
+            A = _csr(data.copy(), indices.copy(), indptr, (n, n), canonical=False)
             A.sum_duplicates()
             return A, pd.Index(mi.levels[0]), False
     fcode = np.asarray(fcode, dtype=np.int64)
