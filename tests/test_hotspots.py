@@ -827,3 +827,8 @@ def test_natural_breaks_exact_up_to_max_sample_then_stated_sample():
     small = H.getis_ord(x[:144], weights=lat2W(12, 12))
     assert small.breaks_sample is None
     assert not any("order statistics" in note for note in small.summary().notes)
+    # NaN and infinite z are left out; the breaks are those of the finite values
+    noisy = np.r_[np.inf, z[:1500], np.nan, -np.inf, z[1500:], np.nan]
+    np.testing.assert_array_equal(H.natural_breaks(noisy), H.natural_breaks(z))
+    with pytest.raises(InputError, match="at least 5 distinct z values, got 4"):
+        H.natural_breaks(np.r_[np.repeat([1.0, 2.0, 3.0, 4.0], 5_000), np.nan, np.inf])

@@ -314,16 +314,20 @@ def natural_breaks(z: np.ndarray, k: int = 5, max_sample: int = NATURAL_BREAKS_M
     """
     from .._classify import fisher_jenks_bins
 
-    v = np.sort(np.asarray(z, dtype=float)[np.isfinite(z)])
-    distinct = int(np.count_nonzero(v[1:] != v[:-1])) + 1 if v.size else 0  # v is sorted
-    if distinct < k:
+    v = np.sort(np.asarray(z, dtype=float).ravel())  # NaN sort last: the finite values are one slice
+    v = v[np.searchsorted(v, -np.inf, "right") : np.searchsorted(v, np.inf, "left")]
+    sample = v[np.round(np.linspace(0, v.size - 1, max_sample)).astype(np.int64)] if v.size > max_sample else v
+    if _distinct_sorted(sample) < k and _distinct_sorted(v) < k:  # the sample's count is a lower bound
         raise InputError(
-            f"natural breaks need at least {k} distinct z values, got {distinct}; "
+            f"natural breaks need at least {k} distinct z values, got {_distinct_sorted(v)}; "
             "pass scheme='user_defined', breaks=[c1, c2, c3, c4] instead"
         )
-    if v.size > max_sample:
-        v = v[np.round(np.linspace(0, v.size - 1, max_sample)).astype(np.int64)]
-    return np.asarray(fisher_jenks_bins(v, k)[:-1], dtype=float)
+    return np.asarray(fisher_jenks_bins(sample, k)[:-1], dtype=float)
+
+
+def _distinct_sorted(v: np.ndarray) -> int:
+    """Number of distinct values of a sorted array."""
+    return int(np.count_nonzero(v[1:] != v[:-1])) + 1 if v.size else 0
 
 
 def classify_z(z: np.ndarray, cuts: Sequence[float]) -> np.ndarray:
