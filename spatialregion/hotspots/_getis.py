@@ -276,6 +276,12 @@ class HotSpotResult(UnitResult):
         return Summary(f"Getis-Ord {self.statistic_name} hot spot analysis", tuple(tables), tuple(notes))
 
 
+def _ids_where(index: pd.Index, mask: np.ndarray) -> tuple[Hashable, ...]:
+    """The ids where ``mask`` holds (usually none: no Index is built then)."""
+    pos = np.flatnonzero(mask)
+    return tuple(index[pos]) if pos.size else ()
+
+
 def _check_self_weight(self_weight: Any) -> str | float:
     if isinstance(self_weight, str):
         return check_choice("self_weight", self_weight, ("max",))
@@ -410,7 +416,7 @@ def getis_ord(
     if cuts is not None:
         if isinstance(cuts, str):
             cuts = natural_breaks(z)
-            n_finite = int(np.isfinite(z).sum())
+            n_finite = z.size - int(np.count_nonzero(np.isnan(z)))  # z is finite or NaN
             breaks_sample = NATURAL_BREAKS_MAX_SAMPLE if n_finite > NATURAL_BREAKS_MAX_SAMPLE else None
         classes = classify_z(z, cuts)
     return HotSpotResult(
@@ -419,7 +425,7 @@ def getis_ord(
         p=p,
         G=out["G"],
         gi_bin=gi_bins(z, p_bins, fdr=fdr),
-        neighbors=k.astype(np.int64),
+        neighbors=k.astype(np.int64, copy=False),
         classes=classes,
         breaks=None if cuts is None else tuple(float(c) for c in cuts),
         scheme=scheme,
@@ -435,8 +441,8 @@ def getis_ord(
         permutations=permutations,
         fdr=bool(fdr),
         inference=inference,
-        islands=tuple(index[k == 0]),
-        undefined=tuple(index[(k > 0) & ~np.isfinite(z)]),
+        islands=_ids_where(index, k == 0),
+        undefined=_ids_where(index, (k > 0) & np.isnan(z)),
         weights_info=li.info,
         geometry=li.geometry,
         units=li.units,

@@ -95,8 +95,10 @@ def gi_z(
     dict
         ``z``, ``G`` (``sum_j w_ij x_j / sum_j x_j``, esda's ``Gs``),
         ``lag_off`` (off-diagonal lag of the centred values, what permutations
-        compare), ``xc`` (centred values), ``W``, ``S1``, ``k`` (neighbour counts),
-        ``own`` (the self weights used).
+        compare), ``xc`` (centred values), ``k`` (neighbour counts), ``own``
+        (the self weights used).  ``W_i`` and ``S1_i`` are not kept (two
+        fewer length-n arrays per call); they are ``off.sum(1) + own`` and
+        ``off.multiply(off).sum(1) + own**2``.
     """
     n = x.shape[0]
     off = sparse.csr_matrix(off)
@@ -115,12 +117,12 @@ def gi_z(
     row_max = isinstance(own, str)
     if row_max and own != "max":
         raise InputError(f"own must be an array of self weights or 'max', got {own!r}")
-    own = np.zeros(n) if row_max else np.ascontiguousarray(own, dtype=float)
-    z, G, lag_off_c, W, S1, k, own = _gi_rows(
+    own = np.empty(n) if row_max else np.array(own, dtype=float)  # writeable: the kernel fills it when row_max
+    z, G, lag_off_c, k = _gi_rows(
         _read_only(off.indptr), _read_only(off.indices), _read_only(off.data.astype(float, copy=False)),
-        _read_only(x), _read_only(xc), _read_only(own), row_max, bool(star), bool(esda_variance), float(N), ss, s, denom_g,
+        _read_only(x), _read_only(xc), own, row_max, bool(star), bool(esda_variance), float(N), ss, s, denom_g,
     )
-    return {"z": z, "G": G, "lag_off": lag_off_c, "xc": xc, "W": W, "S1": S1, "k": k, "own": own}
+    return {"z": z, "G": G, "lag_off": lag_off_c, "xc": xc, "k": k, "own": own}
 
 
 def _read_only(a: np.ndarray) -> np.ndarray:
@@ -133,18 +135,16 @@ def _read_only(a: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _gi_rows(indptr, indices, data, x, xc, own_in, row_max, star, esda_variance, N, ss, s_star, denom_star):  # pragma: no cover - compiled
+def _gi_rows(indptr, indices, data, x, xc, own, row_max, star, esda_variance, N, ss, s_star, denom_star):  # pragma: no cover - compiled
     """Row loop of :func:`gi_z`: one pass over the CSR rows gives the lags, ``W_i``,
-    ``S1_i``, z and G (and ``w_ii`` = the row maximum when ``row_max``).  Sums run in
+    ``S1_i``, z and G (and writes ``w_ii`` = the row maximum into ``own`` when
+    ``row_max``).  Sums run in
     CSR order, as scipy's mat-vec; division by zero gives inf/NaN as in numpy
     (``error_model="numpy"``)."""
     n = x.shape[0]
-    own = own_in.copy()
     z = np.empty(n)
     G = np.empty(n)
     lag_off_c = np.empty(n)
-    W = np.empty(n)
-    S1 = np.empty(n)
     k = np.empty(n, np.int64)
     for i in range(n):
         lc = 0.0
@@ -167,8 +167,6 @@ def _gi_rows(indptr, indices, data, x, xc, own_in, row_max, star, esda_variance,
         Wi = w + o
         S1i = Wi if esda_variance else w2 + o * o
         lag_off_c[i] = lc
-        W[i] = Wi
-        S1[i] = S1i
         k[i] = ki
         lag_c = lc + o * xc[i]
         if star:
@@ -186,7 +184,7 @@ def _gi_rows(indptr, indices, data, x, xc, own_in, row_max, star, esda_variance,
         else:
             z[i] = (lag_c - xbar_c * Wi) / (s * np.sqrt(var))
         G[i] = np.nan if ki == 0 else (lr + o * x[i]) / dg
-    return z, G, lag_off_c, W, S1, k, own
+    return z, G, lag_off_c, k
 
 
 @njit(cache=True, nogil=True)
