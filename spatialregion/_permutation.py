@@ -37,10 +37,10 @@ Design
   call after installation compiles in a few seconds and later processes
   load it from numba's on-disk cache.  Units with K <= 8 neighbours run in
   a kernel compiled for that K (the K rides in the type of a tuple argument,
-  so loops unroll; binary weights skip the weight loads); only the K that
-  occur are compiled: ~3 s on first use for a lattice (K = 2, 3, 4), about as
-  fast as the former closure-built kernels (0.8–1.0 s for 999 permutations
-  at 90k units).
+  so loops unroll; binary weights skip the weight loads) when at least 5,000
+  units have that K: only those K are compiled (a 300 x 300 lattice: K = 4
+  only; the 2,800 counties or any smaller layer: none, everything runs in the
+  generic kernel, which makes the same draws and sums).
 
 Counting convention
 -------------------
@@ -142,6 +142,9 @@ def _draw_distinct(state, um, k, buf, base):
 
 
 _SMALL_K = 8  # neighbour counts with a kernel compiled for that count (loops unrolled)
+# fewest units with one count K for its own kernel: each compiles in ~0.5 s once per install, and
+# below this the generic kernel (same draws, same sums) takes milliseconds at 999 permutations
+_SPECIALISE_MIN_UNITS = 5_000
 
 
 @njit(inline="always", cache=True)
@@ -307,17 +310,25 @@ def _counts_kernel(indptr, data, x, obs, tol, seed, permutations, units, keep, s
         s2[i] = acc2
 
 
-def _tasks(indptr: np.ndarray, data: np.ndarray, n: int, chunk: int, fast: bool) -> list[tuple[int, bool, np.ndarray]]:
+def _tasks(
+    indptr: np.ndarray, data: np.ndarray, n: int, chunk: int, fast: bool, min_units: int = 0
+) -> list[tuple[int, bool, np.ndarray]]:
     """Work items ``(K, binary, units)``: units with K <= 8 neighbours (and rare duplicates) go
-    to the kernel compiled for K (``fast`` only; ``binary`` when all their weights are 1), all
-    others to the generic kernel (K = 0)."""
+    to the kernel compiled for K (``fast`` only; ``binary`` when all their weights are 1) when
+    at least ``min_units`` units share that (K, binary); all others to the generic kernel
+    (K = 0), which makes the same draws and sums."""
     card = np.diff(indptr)
     has = card > 0
     small = has & (card <= _SMALL_K) & (card * (card - 1) <= 0.2 * (n - 1)) if fast else np.zeros(n, dtype=bool)
     not_one = np.bincount(np.repeat(np.arange(n), card), weights=(data != 1.0), minlength=n) > 0
-    groups = [
-        (int(K), b, np.nonzero(small & (card == K) & (not_one != b))[0]) for K in np.unique(card[small]) for b in (True, False)
-    ]
+    groups = []
+    for K in np.unique(card[small]):
+        for b in (True, False):
+            units = np.nonzero(small & (card == K) & (not_one != b))[0]
+            if units.size < min_units:
+                small[units] = False  # too few to repay a compile: the generic kernel
+            elif units.size:
+                groups.append((int(K), b, units))
     groups.append((0, False, np.nonzero(has & ~small)[0]))
     step = max(chunk, 1)
     return [(K, b, units[s : s + step].astype(np.int64)) for K, b, units in groups for s in range(0, len(units), step)]
@@ -425,7 +436,7 @@ def conditional_lag_counts(
         from tqdm.auto import tqdm
 
         bar = tqdm(total=n, desc=desc, unit="unit", leave=False)
-    tasks = _tasks(indptr, data, n, chunk, True)
+    tasks = _tasks(indptr, data, n, chunk, True, _SPECIALISE_MIN_UNITS)
     threads = _n_threads() if len(tasks) > 1 else 1
 
     def run(task: tuple[int, bool, np.ndarray]) -> int:

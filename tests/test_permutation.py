@@ -66,6 +66,21 @@ def test_fast_path_equals_generic(kind, integer):
     assert {1, 4, 8, 11} <= set(k)  # kernels compiled for K = 1 … 8, the generic one above
 
 
+def test_specialised_kernels_only_for_large_groups_same_counts():
+    """conditional_lag_counts compiles a per-K kernel only for K shared by >= 5,000 units; the
+    generic kernel it uses otherwise gives exactly the counts of the per-K kernels."""
+    indptr, data, x, obs, tol, _, perms = kernel_args("B", True)
+
+    seed = pm.seed_base(np.random.default_rng(3))
+    every_k = pm._counts(indptr, data, x, obs, tol, seed, perms, fast=True)  # per-K kernels for all K <= 8
+    assert all(K == 0 for K, _, _ in pm._tasks(indptr, data, x.size, x.size, True, pm._SPECIALISE_MIN_UNITS))
+    assert any(K > 0 for K, _, _ in pm._tasks(indptr, data, x.size, x.size, True, 0))
+    indices = np.zeros(data.size, dtype=np.int64)  # only its length is used
+    got = pm.conditional_lag_counts(indptr, indices, data, x, obs, perms, np.random.default_rng(3), progress=False)
+    np.testing.assert_array_equal(got["ge"], every_k[0])
+    np.testing.assert_array_equal(got["le"], every_k[1])
+
+
 CHILD = textwrap.dedent(
     """
     import json, sys
