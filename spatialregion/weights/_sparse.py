@@ -224,7 +224,10 @@ def as_sparse(
     Returns
     -------
     SpatialMatrix
-        ``.matrix`` is an (n, n) CSR matrix in the order of ``ids``.
+        ``.matrix`` is an (n, n) CSR matrix in the order of ``ids``.  From a
+        Graph in its own order with ``transform="O"``, its arrays are shared
+        with a per-Graph cache and read-only (in-place changes raise; use
+        ``.matrix.copy()`` to modify it).
 
     Notes
     -----
