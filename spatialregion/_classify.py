@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._fisher_jenks import _fisher_jenks_starts, _sorted_finite
+from ._fisher_jenks import _fisher_jenks_starts
 from .errors import GeometryError, InputError, MissingValueError
 from .export import Style, categorized, class_codes, graduated
 
@@ -150,19 +150,16 @@ def fisher_jenks_bins(y: Any, k: int) -> np.ndarray:
     clustering in 1D. arXiv:1701.07204.
     """
     x = np.asarray(y, dtype=float).ravel()
-    status = _sorted_finite(x)
-    if status == 2:
+    k = int(min(k, x.size))
+    starts = _fisher_jenks_starts(x, k)
+    if starts[0] == -2:
         raise MissingValueError(
             f"natural breaks need finite values; got {int(np.count_nonzero(~np.isfinite(x)))} NaN/inf: drop or fill them first"
         )
-    if status == 1:
+    if starts[0] == -1:
         x = np.sort(x)
-    n = x.size
-    k = int(min(k, n))
-    if k <= 1:
-        return x[-1:].copy()
-    starts = _fisher_jenks_starts(x, k)
-    return np.append(x[starts[1:] - 1], x[-1])
+        starts = _fisher_jenks_starts(x, k)
+    return np.append(x[starts[1:] - 1], x[-1:])
 
 
 def quantile_bins(y: Any, k: int) -> np.ndarray:
