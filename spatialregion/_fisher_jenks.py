@@ -1,14 +1,21 @@
 """Compiled kernel of :func:`spatialregion._classify.fisher_jenks_bins` (exact Fisher–Jenks).
 
-``_fisher_jenks_starts(x, k)`` returns the first index of each optimal class of ``x``
-(or a status when ``x`` is not sorted or not finite): compensated prefix sums, the
-``k - 2`` full layers of Fisher's programme (divide and conquer over every ninth row, then
-the eight rows between two of them at once) and the read-back from row ``n - 1`` with the
-tie rule.  Written to compile fast (numba compiles each function, and each library
-overload it calls, separately, then again linked into its caller): two compiled
-functions, scratch arrays allocated by the caller (numba's ``np.empty`` would compile two
-more), no ``min``/``max`` builtins.  The method, its tie rule and its tests are described
-in :func:`spatialregion._classify.fisher_jenks_bins`.
+``_fisher_jenks_starts(x, k)`` returns the first index of each optimal class of ``x``, or a
+status when ``x`` is not sorted or not finite.  One compiled function does everything:
+the sortedness and finiteness check, compensated prefix sums, the ``k - 2`` full layers of
+Fisher's programme (divide and conquer over the rows, a vectorised scan per row) and the
+read-back from row ``n - 1`` with the tie rule (run as one more divide-and-conquer job per
+layer, so the scan is written once).
+
+It is written for a short first call (numba compiles on first use; the project's goal is
+the first hot-spot analysis, all compiles included, in under 5 s): numba compiles every
+function and every library overload it calls separately and links it in again, and its
+compile time grows with the number of loops and statements.  Hence a single function, the
+scratch arrays allocated here in numpy (numba's ``np.empty`` would compile two more
+functions), an intrinsic bit cast instead of ``.view``, no ``min``/``max`` builtins and
+no hand-unrolled tiles: about 0.9-1.0 s in a fresh cache on a shared 2-core machine, numba's
+own start-up included.  The method, its tie rule and its tests are described in
+:func:`spatialregion._classify.fisher_jenks_bins`.
 """
 
 from __future__ import annotations
@@ -17,13 +24,12 @@ import numpy as np
 from numba import njit, types
 from numba.extending import intrinsic
 
-_PAD = 8  # rows a tile may run past the last one; inverse table entries for lengths <= 0 (NaN)
 _TIE = 2.0**-40  # costs within _TIE * s2[i + 1] of a row's minimum are ties (rounding reaches ~2**-45)
 _MAXKEY = 0x7FFFFFFFFFFFFFFF
 
 
 @intrinsic
-def _bitcast(typingctx, v):  # type: ignore[no-untyped-def]
+def _bitcast(typingctx, v):  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
     """The bits of a float64 as an int64 and back (``v.view``, without compiling numba's overload)."""
     other = types.int64 if v == types.float64 else types.float64
 
@@ -37,19 +43,17 @@ def _bitcast(typingctx, v):  # type: ignore[no-untyped-def]
 def _fisher_jenks_kernel(x: np.ndarray, k: int, F: np.ndarray, D: np.ndarray, I: np.ndarray) -> None:  # pragma: no cover - compiled
     """``I[0, :k]``: first index of each of the ``k`` optimal classes of the sorted finite ``x``
     (``2 <= k <= n``); ``I[0, 0]`` is -1 when ``x`` is not sorted, -2 when it holds NaN or inf
-    (or values whose squares overflow).  ``F``, ``D`` and ``I`` are scratch space from
-    :func:`_fisher_jenks_starts` (``F[2, :_PAD + 1]`` already NaN)."""
+    (or values whose squares overflow).  ``F`` (``F[2]`` holding ``1 / L`` at ``L``), ``D`` and
+    ``I`` are scratch space from :func:`_fisher_jenks_starts`."""
     n = x.shape[0]
-    w = n + 1 + 2 * _PAD
+    w = n + 1
     s1 = F[0]
     s2 = F[1]
-    invt = F[2]  # invt[L + _PAD] = 1 / L; NaN for L <= 0 (m > i never wins a minimum)
-    acc = F[3]
-    iw = I[0]
-    arg = I[1]  # optimal first index m of the pivot rows
-    stack = I[2]
+    invt = F[2]
+    starts = I[0]
+    stack = I[1]
     # s1[i], s2[i]: sums of c and c**2 over x[:i], c = x - median, compensated (TwoSum), so both
-    # carry about one rounding whatever n; padded with copies of the totals
+    # carry about one rounding whatever n; D[i] (layer 0): SSD of x[0..i]
     x0 = x[n // 2]
     prev = x[0]
     drops = 0
@@ -72,48 +76,42 @@ def _fisher_jenks_kernel(x: np.ndarray, k: int, F: np.ndarray, D: np.ndarray, I:
         v = b + eb
         s1[t + 1] = s
         s2[t + 1] = v
-        D[t] = v - s * s * invt[t + 1 + _PAD]
+        D[t] = v - s * s * invt[t + 1]
     status = -2 if not (abs(b) < np.inf) else (-1 if drops > 0 else 0)
-    iw[0] = status
+    starts[0] = status
     if status < 0 or k < 2:
         return
     s1[0] = s2[0] = 0.0
-    # Layers j = 1 .. k - 2 (jj = j): divide and conquer over the pivot rows j + 8 + 9 t (their
-    # optimal first index m is monotone), then the eight rows between two pivots at once over the
-    # candidates between the pivots' optima.  Then the read-back, j = k - 1 .. 1 (jj = 2 k - 2 - j):
-    # one pivot job per layer, row i = (first index of class j + 1) - 1, with the tie slack.
+    # D[j * w + i]: least SSD of x[0..i] in j + 1 classes.  Layers j = 1 .. k - 2 (jj = j): divide
+    # and conquer over the rows (their optimal first index m of the last class is monotone).
+    # Then the read-back, j = k - 1 .. 1 (jj = 2 k - 2 - j): one job per layer, row
+    # i = starts[j + 1] - 1, keeping the smallest m within the tie slack of the minimum.
     i = n - 1
     for jj in range(1, 2 * k - 2):
         back = jj >= k - 1
         j = 2 * k - 2 - jj if back else jj
         p = (j - 1) * w  # previous layer
-        if back:  # job: pivot rows ilo .. ihi, candidates mlo .. mhi
-            last = j - 1  # no tiles
-            npiv = -1
+        if back:  # a job: rows ilo .. ihi, candidates mlo .. mhi
             stack[0] = stack[1] = stack[3] = i
         else:
-            last = n - 1 - (k - 2 - j)  # rows beyond are never a candidate of the next layer
-            npiv = (last - j + 1) // 9
-            stack[0] = j + 8
-            stack[1] = j + 9 * npiv - 1
-            stack[3] = last
+            stack[0] = j
+            stack[1] = stack[3] = n - 1 - (k - 2 - j)  # later rows are never a candidate of the next layer
         stack[2] = j
-        top = 4 * (npiv != 0)
+        top = 4
         while top > 0:
             top -= 4
             ilo = stack[top]
             ihi = stack[top + 1]
             mlo = stack[top + 2]
             mhi = stack[top + 3]
-            r = ilo + 9 * ((ihi - ilo) // 18)
+            r = (ilo + ihi) // 2
             hi = mhi if mhi < r else r
             # the least D_{j-1}(m-1) + SSD(m, r) - s2[r+1] over m in [mlo, hi], on an order-
             # preserving int64 image of the costs (integer minima vectorise, float ones do not;
-            # unsigned indices skip the wrap-around test), then the smallest m within the slack of
-            # it (the scalar loop meets the vectorised minimum itself, computed identically)
+            # unsigned indices skip the wrap-around test) ...
             S = s1[r + 1]
             u0 = np.uint64(mlo)
-            top_m = np.uint64(r + 1 + _PAD)
+            top_m = np.uint64(r + 1)
             key = np.int64(_MAXKEY)
             for t in range(np.uint64(hi - mlo + 1)):
                 m = u0 + t
@@ -122,59 +120,40 @@ def _fisher_jenks_kernel(x: np.ndarray, k: int, F: np.ndarray, D: np.ndarray, I:
                 q ^= (q >> np.int64(63)) & np.int64(_MAXKEY)
                 key = q if q < key else key
             best = _bitcast(key ^ ((key >> np.int64(63)) & np.int64(_MAXKEY)))
-            thr = best + _TIE * s2[r + 1] * back
+            D[p + w + r] = best + s2[r + 1]
+            # ... then the smallest m within the slack of it (this scalar loop computes the costs
+            # identically, so it stops at the minimum at the latest); a leaf needs no m
+            thr = np.inf if ilo == ihi and not back else best + _TIE * s2[r + 1] * back
             bm = mlo - 1
             c = np.inf
             while c > thr:
                 bm += 1
                 u = S - s1[bm]
-                c = D[p + bm - 1] - s2[bm] - u * u * invt[r + 1 - bm + _PAD]
-            arg[r] = bm
-            D[p + w + r] = best + s2[r + 1]
-            iw[j] = bm  # kept from the read-back only
+                c = D[p + bm - 1] - s2[bm] - u * u * invt[r + 1 - bm]
+            starts[j] = bm  # kept from the read-back only
             i = bm - 1 if back else n - 1  # the next read-back row
-            stack[top] = r + 9  # children (the upper one only when r < ihi, ...)
+            stack[top] = r + 1  # the children: rows above r (when r < ihi) ...
             stack[top + 1] = ihi
             stack[top + 2] = bm
             stack[top + 3] = mhi
             top += 4 * (r < ihi)
-            stack[top] = ilo  # (... the lower one only when r > ilo)
-            stack[top + 1] = r - 9
+            stack[top] = ilo  # ... and rows below r (when r > ilo)
+            stack[top + 1] = r - 1
             stack[top + 2] = mlo
             stack[top + 3] = bm
             top += 4 * (r > ilo)
-        # rows i0 + r, r = 0..7, over m in [lo, hi]; m > i0 + r meets a NaN inverse, never wins
-        arg[j + 9 * npiv + 8] = last  # the last (partial) tile ends at the last row
-        lo = j
-        for t in range((last - j) // 9 + 1):
-            i0 = j + 9 * t
-            hi = arg[i0 + 8]
-            o = np.uint64(i0 + 1)
-            for m in range(np.uint64(lo), np.uint64((hi if hi < i0 + 7 else i0 + 7) + 1)):
-                em = D[np.uint64(p - 1) + m] - s2[m]
-                sm = s1[m]
-                bb = o + np.uint64(_PAD) - m
-                for r in range(np.uint64(8)):
-                    u = s1[o + r] - sm
-                    v = em - u * u * invt[bb + r]
-                    acc[r] = v if v < acc[r] else acc[r]
-            for r in range(8):
-                D[p + w + i0 + r] = acc[r] + s2[i0 + 1 + r]
-                acc[r] = np.inf
-            lo = hi
 
 
 def _fisher_jenks_starts(x: np.ndarray, k: int) -> np.ndarray:
-    """First index of each of the ``k`` optimal classes of the sorted finite ``x`` (``2 <= k <= n``);
-    ``[-1]`` when ``x`` is not sorted, ``[-2]`` when it holds NaN or inf."""
+    """First index of each of the ``k`` optimal classes of the sorted finite ``x`` (``k <= n``);
+    ``[-1]`` when ``x`` is not sorted, ``[-2]`` when it holds NaN or inf or values whose squares
+    overflow."""
     n = x.shape[0]
     if n == 0:
         return np.zeros(1, dtype=np.int64)
-    F = np.empty((4, n + 1 + 2 * _PAD))
-    F[:2, n + 1 :] = 0.0  # read only by tile rows past the last, whose results are never used
-    F[2, : _PAD + 1] = np.nan
-    np.divide(1.0, np.arange(1, n + 1 + _PAD), out=F[2, _PAD + 1 :])
-    F[3] = np.inf
-    I = np.empty((3, n + 265), dtype=np.int64)
-    _fisher_jenks_kernel(x, k, F, np.empty(k * F.shape[1]), I)
-    return I[0, :1] if I[0, 0] < 0 else I[0, :k]
+    F = np.empty((3, n + 1))
+    F[2, 0] = np.nan  # never read: lengths are >= 1
+    F[2, 1:] = 1.0 / np.arange(1, n + 1)
+    I = np.empty((2, n + 130), dtype=np.int64)  # the stack holds at most ~2 log2(n) jobs of 4
+    _fisher_jenks_kernel(x, k, F, np.empty(max(k, 1) * (n + 1)), I)
+    return I[0, :1] if I[0, 0] < 0 else I[0, : max(k, 1)]

@@ -5,7 +5,7 @@ Cases covered
 * fisher_jenks_bins equals an independent O(k n^2) dynamic programme written here
   (every first index m of the last class tried, numpy per row, first minimum kept) on
   random normal, lognormal, uniform and clustered data, n = 2 … 3,000, k = 2 … 7 —
-  including every n around the 9-row blocks of the compiled kernel — and its breaks
+  including tiny n — and its breaks
   attain the programme's optimal total SSD.
 * tied data (integers 0 … 9 repeated, values rounded to 0.1 repeated, the same shifted by
   1,000 and scaled, constant runs, k above the number of distinct values): equal to the
@@ -15,8 +15,9 @@ Cases covered
 * equals mapclassify.FisherJenks(y, k).bins on the random and tied data above, except
   where mapclassify (float32 sums) returns a partition whose exact SSD is larger than
   ours, which the test then asserts (slow: importing mapclassify compiles numba code).
-* edge cases: k = 1, k >= n, constant data, unsorted and 2-D input, input not modified,
-  NaN / inf raise MissingValueError.
+* edge cases: k = 1, k >= n, constant data, unsorted, reversed and 2-D input, input not
+  modified, empty input; NaN / inf anywhere raise MissingValueError, overflowing squares
+  InputError.
 * quantile_bins equals numpy's linear percentiles 100 i / k with duplicates merged.
 """
 
@@ -28,7 +29,7 @@ import numpy as np
 import pytest
 
 from spatialregion._classify import fisher_jenks_bins, quantile_bins
-from spatialregion.errors import MissingValueError
+from spatialregion.errors import InputError, MissingValueError
 
 
 def ssd(x: np.ndarray, bins: np.ndarray) -> float:
@@ -212,6 +213,25 @@ def test_fisher_jenks_edge_cases():
     for bad in (np.nan, np.inf):
         with pytest.raises(MissingValueError, match="NaN/inf"):
             fisher_jenks_bins([1.0, bad, 2.0], 2)
+    for bad in (np.nan, -np.inf):  # first, middle (the centre of the sums) and last position, k = 1 too
+        for pos in (0, 2, 4):
+            y = np.arange(5.0)
+            y[pos] = bad
+            for k in (1, 3):
+                with pytest.raises(MissingValueError, match="1 NaN/inf"):
+                    fisher_jenks_bins(y, k)
+    with pytest.raises(InputError, match="overflow"):  # finite, but the squared deviations are not
+        fisher_jenks_bins([-1e160, 0.0, 1e160], 2)
+    np.testing.assert_array_equal(fisher_jenks_bins(np.array([]), 3), [])
+
+
+def test_fisher_jenks_unsorted_input_equals_sorted():
+    rng = np.random.default_rng(11)
+    for n in (2, 9, 100, 1000):
+        y = rng.normal(size=n)
+        for k in (2, 4):
+            np.testing.assert_array_equal(fisher_jenks_bins(y, k), fisher_jenks_bins(np.sort(y), k))
+            np.testing.assert_array_equal(fisher_jenks_bins(y[::-1], k), fisher_jenks_bins(np.sort(y), k))
 
 
 @pytest.mark.parametrize("k", [3, 5, 10])
