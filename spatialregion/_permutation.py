@@ -198,8 +198,11 @@ def _small_kernel(indptr, data, x, obs, tol, seed, permutations, units, keep, si
     neighbours (``ktup`` a tuple of K zeros: its type carries K, so numba
     compiles — and caches — one unrolled kernel per K, only for the K that
     occur); ``btup`` non-empty: all their weights are 1 (binary: the sum needs no
-    weights; 1·x is exact, so the sums equal the weighted loop's).  Same draws as
-    :func:`_counts_kernel`."""
+    weights; 1·x is exact, so the sums equal the weighted loop's).  ``ktup = ()``:
+    each unit's own count (``<= _RING_K``, rare duplicates), not unrolled — the
+    prefetching loop of every unit without a kernel of its own, so the generic
+    :func:`_counts_kernel` is compiled only when other units need it.  Same draws
+    as :func:`_counts_kernel`."""
     K = len(ktup)
     binary = len(btup) > 0
     um = np.uint64(x.shape[0] - 1)
@@ -207,7 +210,8 @@ def _small_kernel(indptr, data, x, obs, tol, seed, permutations, units, keep, si
     for u in range(units.shape[0]):
         i = units[u]
         a = indptr[i]
-        res = _ring_unit(x, i, _stream(seed, i), um, K, obs[i] - tol[i], obs[i] + tol[i], data, a, permutations, ring, keep, sims, binary)
+        k = K if K > 0 else indptr[i + 1] - a
+        res = _ring_unit(x, i, _stream(seed, i), um, k, obs[i] - tol[i], obs[i] + tol[i], data, a, permutations, ring, keep, sims, binary)
         ge[i] = res[0]
         le[i] = res[1]
         s1[i] = res[2]
@@ -215,11 +219,11 @@ def _small_kernel(indptr, data, x, obs, tol, seed, permutations, units, keep, si
 
 
 @njit(nogil=True, cache=True)
-def _counts_kernel(indptr, data, x, obs, tol, seed, permutations, units, keep, sims, ge, le, s1, s2, fast):
+def _counts_kernel(indptr, data, x, obs, tol, seed, permutations, units, keep, sims, ge, le, s1, s2):
     """Tail counts and moments of the simulated lags of ``units`` (positions),
     written at those positions of ``ge``, ``le``, ``s1``, ``s2`` (and rows of
-    ``sims`` when ``keep``).  ``fast=False`` forces the plain loop instead of
-    the prefetching one (for testing: both make the same draws).  Module-level
+    ``sims`` when ``keep``), by the plain loop (units for the prefetching one go
+    to :func:`_small_kernel`; both make the same draws).  Module-level
     functions only, so the on-disk cache holds no closures (numba #10486);
     callers pass every argument with fixed types (int64 ``indptr`` and
     ``units``, float64 arrays, bool flags) so there is one specialisation."""
@@ -230,7 +234,6 @@ def _counts_kernel(indptr, data, x, obs, tol, seed, permutations, units, keep, s
     for u in range(units.shape[0]):
         kmax = max(kmax, indptr[units[u] + 1] - indptr[units[u]])
     drawn = np.empty(kmax + 1, dtype=np.int64)
-    ring = np.empty(_AHEAD * (_RING_K + 1), dtype=np.uint64)  # unsigned: no wraparound checks on x[r]
     for u in range(units.shape[0]):
         i = units[u]
         a = indptr[i]
@@ -248,13 +251,6 @@ def _counts_kernel(indptr, data, x, obs, tol, seed, permutations, units, keep, s
             mode = 0
         else:
             mode = 1
-        if mode == 0 and fast:
-            res = _ring_unit(x, i, state, um, k, o - t_i, o + t_i, data, a, permutations, ring, keep, sims)
-            ge[i] = res[0]
-            le[i] = res[1]
-            s1[i] = res[2]
-            s2[i] = res[3]
-            continue
         tsize = 1
         if mode == 1:
             while tsize < 4 * k:
@@ -313,34 +309,46 @@ def _counts_kernel(indptr, data, x, obs, tol, seed, permutations, units, keep, s
 def _tasks(
     indptr: np.ndarray, data: np.ndarray, n: int, chunk: int, fast: bool, min_units: int = 0
 ) -> list[tuple[int, bool, np.ndarray]]:
-    """Work items ``(K, binary, units)``: units with K <= 8 neighbours (and rare duplicates) go
-    to the kernel compiled for K (``fast`` only; ``binary`` when all their weights are 1) when
-    at least ``min_units`` units share that (K, binary); all others to the generic kernel
-    (K = 0), which makes the same draws and sums."""
+    """Work items ``(K, binary, units)``.  With ``fast``: units with K <= 8 neighbours (and rare
+    duplicates) go to the kernel compiled for K (``binary`` when all their weights are 1) when
+    at least ``min_units`` units share that (K, binary); the other units with at most
+    ``_RING_K`` neighbours and rare duplicates to the prefetching loop with each unit's own
+    count (K = -1), unless the plain loop of :func:`_counts_kernel` (K = 0) runs anyway and
+    they are fewer than ``min_units``; the rest (and everything without ``fast``) to the
+    plain loop.  All make the same draws and sums; each kind compiles once (~0.5–1.5 s)."""
     card = np.diff(indptr)
     has = card > 0
-    small = has & (card <= _SMALL_K) & (card * (card - 1) <= 0.2 * (n - 1)) if fast else np.zeros(n, dtype=bool)
+    ring = has & (card <= _RING_K) & (card * (card - 1) <= 0.2 * (n - 1)) & (card <= n - 1)
+    ring = ring if fast else np.zeros(n, dtype=bool)
+    small = ring & (card <= _SMALL_K)
     not_one = np.bincount(np.repeat(np.arange(n), card), weights=(data != 1.0), minlength=n) > 0
     groups = []
     for K in np.unique(card[small]):
         for b in (True, False):
             units = np.nonzero(small & (card == K) & (not_one != b))[0]
             if units.size < min_units:
-                small[units] = False  # too few to repay a compile: the generic kernel
+                small[units] = False  # too few to repay a compile: the runtime-count loop
             elif units.size:
                 groups.append((int(K), b, units))
-    groups.append((0, False, np.nonzero(has & ~small)[0]))
+    rest = has & ~ring
+    loose = ring & ~small
+    if rest.any() and np.count_nonzero(loose) < min_units:
+        rest |= loose  # the plain loop is compiled anyway: few units do not repay a second compile
+        loose[:] = False
+    groups.append((-1, False, np.nonzero(loose)[0]))
+    groups.append((0, False, np.nonzero(rest)[0]))
     step = max(chunk, 1)
     return [(K, b, units[s : s + step].astype(np.int64)) for K, b, units in groups for s in range(0, len(units), step)]
 
 
-def _run(indptr, data, x, obs, tol, seed, permutations, task, keep, sims, out, fast=True) -> int:
+def _run(indptr, data, x, obs, tol, seed, permutations, task, keep, sims, out) -> int:
     """Run one work item of :func:`_tasks` into ``out`` = (ge, le, s1, s2)."""
     K, binary, units = task
     if K:
-        _small_kernel(indptr, data, x, obs, tol, seed, permutations, units, keep, sims, *out, (0,) * K, (0,) if binary else ())
+        ktup, btup = ((0,) * K if K > 0 else ()), ((0,) if binary else ())
+        _small_kernel(indptr, data, x, obs, tol, seed, permutations, units, keep, sims, *out, ktup, btup)
     else:
-        _counts_kernel(indptr, data, x, obs, tol, seed, permutations, units, keep, sims, *out, fast)
+        _counts_kernel(indptr, data, x, obs, tol, seed, permutations, units, keep, sims, *out)
     return len(units)
 
 
@@ -351,7 +359,7 @@ def _counts(indptr, data, x, obs, tol, seed, permutations, keep=False, fast=True
     out = (np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n))
     sims = np.zeros((n, permutations)) if keep else np.empty((1, 1))
     for task in _tasks(indptr, data, n, n, fast):
-        _run(indptr, data, x, obs, tol, seed, int(permutations), task, bool(keep), sims, out, fast)
+        _run(indptr, data, x, obs, tol, seed, int(permutations), task, bool(keep), sims, out)
     return (*out, sims) if keep else out
 
 
