@@ -739,3 +739,20 @@ def test_cli_markov_writes_ids_names_values(prov, tmp_path):
     assert {"lag_class", "from_class", "to_class", "count", "probability"} <= set(tidy.columns)
     assert tidy["count"].sum() == 31 * 3
     assert (tmp_path / "out" / "markov_tables.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_classify_equals_searchsorted_left_with_ties_and_nan():
+    """Markov class codes (comparison passes for few breaks) equal np.searchsorted(side="left"):
+    a value on a break goes to the lower class; NaN to the top code, as searchsorted puts it."""
+    from spatialregion.markov._classes import classify
+
+    rng = np.random.default_rng(11)
+    breaks = np.array([-1.0, -0.25, 0.25, 1.0])
+    values = rng.normal(size=(500, 7))
+    values[:4, 0] = breaks  # exactly on the breaks
+    values[10, 3] = np.nan
+    got = classify(values, breaks)
+    assert got.dtype == np.int64 and got.shape == values.shape
+    np.testing.assert_array_equal(got, np.searchsorted(breaks, values, side="left"))
+    many = np.linspace(-2, 2, 30)  # more than 16 breaks: the binary search itself
+    np.testing.assert_array_equal(classify(values, many), np.searchsorted(many, values, side="left"))

@@ -34,7 +34,16 @@ def classify(values: np.ndarray, breaks: np.ndarray) -> np.ndarray:
     ndarray of int64
         Class codes, same shape as ``values`` (mapclassify ``UserDefined``'s ``yb``).
     """
-    return np.searchsorted(np.asarray(breaks, dtype=float), values, side="left").astype(np.int64, copy=False)
+    b = np.asarray(breaks, dtype=float)
+    if b.size > 16:
+        return np.searchsorted(b, values, side="left").astype(np.int64, copy=False)
+    # few breaks: count the breaks below each value in int8 passes (~5x faster than a binary search per value)
+    values = np.asarray(values, dtype=float)
+    code = np.zeros(values.shape, dtype=np.int8)
+    for c in b:
+        code += (values > c).view(np.int8)
+    code[np.isnan(values)] = b.size  # where searchsorted puts NaN
+    return code.astype(np.int64)
 
 
 def _panel_breaks(values: np.ndarray, k: int, breaks: Any, fixed: bool, what: str) -> tuple[np.ndarray, np.ndarray, int]:
