@@ -17,7 +17,9 @@ Data: a side x side rook lattice (units 0..n-1), values lognormal from
   with a fresh W and with a Graph, and the ratios esda / ours;
 * **999 permutations** at ``--perm-side``² units: our first call in a fresh
   process with an empty numba cache (compile included) and warm, vs esda warm
-  (``n_jobs=-1``, ``keep_simulations=False``, after a warm-up call).
+  (``n_jobs=-1``, ``keep_simulations=False``, after a warm-up call); also the
+  first call with a Graph and on the prefectures (queen Graph), each in a
+  fresh process with an empty cache.
 
 Timings are the best of ``--repeat`` wall-clock runs (first call reported
 separately); the machine's load average is printed because shared machines
@@ -86,10 +88,17 @@ def timed(call, make_input=None, repeat: int = 3) -> tuple[float, float]:
 FIRST_CALL = r"""
 import sys, time, json
 sys.path.insert(0, {root!r})
+sys.path.insert(0, {here!r})
 import numpy as np, pandas as pd
-from libpysal.weights import lat2W
-w = lat2W({side}, {side})
-df = pd.DataFrame({{"y": np.random.default_rng(0).lognormal(size={n})}})
+if {kind!r} == "prefectures":  # a real layer: every neighbour count 1 ... 13 occurs
+    import spatialregion as sr
+    df = sr.load("prefectures")
+    w = sr.weights.build(df, "queen")
+    df["y"] = np.random.default_rng(0).lognormal(size=len(df))
+else:
+    from bench_hotspots import lattice_graph, lattice_w
+    w = lattice_w({side}) if {kind!r} == "W" else lattice_graph({side})
+    df = pd.DataFrame({{"y": np.random.default_rng(0).lognormal(size={n})}})
 t1 = time.perf_counter()
 from spatialregion import hotspots
 r = hotspots.getis_ord(df, "y", weights=w, permutations=999, seed=1, progress=False)
@@ -98,6 +107,15 @@ r = hotspots.getis_ord(df, "y", weights=w, permutations=999, seed=1, progress=Fa
 t3 = time.perf_counter()
 print(json.dumps({{"first": t2 - t1, "warm": t3 - t2}}))
 """
+
+
+def first_call(kind: str, side: int) -> dict:
+    """First and second 999-permutation call in a fresh process with an empty numba cache."""
+    code = FIRST_CALL.format(root=ROOT, here=HERE, side=side, n=side * side, kind=kind)
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -146,12 +164,11 @@ def main() -> None:
     side = args.perm_side
     n = side * side
     print(f"\n== 999-permutation Gi* at {n} units (default call + permutations=999), seconds ==")
-    code = FIRST_CALL.format(root=ROOT, side=side, n=n)
-    with tempfile.TemporaryDirectory() as cache:
-        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    fresh = json.loads(out.stdout.strip().splitlines()[-1])
+    fresh = first_call("W", side)
     print(f"ours, fresh process, empty numba cache: first call {fresh['first']:.2f} s (compile included), warm {fresh['warm']:.2f} s")
+    for kind, what in (("Graph", "the same with a libpysal Graph"), ("prefectures", "prefectures, queen Graph")):
+        other = first_call(kind, side)
+        print(f"  {what}: first call {other['first']:.2f} s, warm {other['warm']:.3f} s")
     x = np.random.default_rng(0).lognormal(size=n)
     t = time.perf_counter()
     esda.G_Local(x[:400], lattice_graph(20), transform="B", star=True, permutations=99, n_jobs=-1, keep_simulations=False, seed=1)
