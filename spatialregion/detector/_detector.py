@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import labels
+from .._classify import break_codes
 from .._validation import check_choice, check_column, check_columns, check_not_constant, check_unique_ids, describe_rows, finite_array
 from ..errors import ConstantError, InputError, MissingValueError
 from ._discretize import SCHEMES, Discretization, _discretize, _optimal
@@ -92,7 +93,7 @@ def _factor_strata(
     else:  # explicit edges
         edges = np.sort(finite_array(spec, f"breaks of factor {f!r}"))
         inner = edges[(edges > x.min()) & (edges < x.max())]
-        codes = np.searchsorted(inner, x, side="left").astype(np.int64)
+        codes = break_codes(x, inner)
         d = Discretization(codes, np.concatenate([[x.min()], inner, [x.max()]]), "user_defined", inner.size + 1)
     return d.codes, d, f"{d.scheme}, k={d.k}"
 

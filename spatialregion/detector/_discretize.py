@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._classify import equal_interval_bins, fisher_jenks_bins, quantile_bins
+from .._classify import break_codes, equal_interval_bins, fisher_jenks_bins, quantile_bins
 from .._validation import check_choice, check_column, check_not_constant, finite_array
 from ..errors import ConstantError, InputError
 from ._kernels import q_kernel
@@ -94,7 +94,7 @@ def _discretize(x: np.ndarray, scheme: str, k: int, name: str) -> Discretization
     k_eff = int(min(k, np.unique(x).size))
     inner = np.unique(_inner_breaks(x, scheme, k_eff)) if k_eff >= 2 else np.array([])
     inner = inner[(inner >= x.min()) & (inner < x.max())]
-    codes = np.searchsorted(inner, x, side="left").astype(np.int64)
+    codes = break_codes(x, inner)
     breaks = np.concatenate([[x.min()], inner, [x.max()]])
     return Discretization(codes, breaks, scheme, len(breaks) - 1)
 

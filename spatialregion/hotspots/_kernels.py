@@ -12,6 +12,7 @@ from numba import njit
 from scipy import sparse, stats
 
 from .. import labels as _labels
+from .._classify import break_codes
 from .._local import p_from_z
 from ..errors import InputError
 
@@ -347,9 +348,7 @@ def classify_z(z: np.ndarray, cuts: Sequence[float]) -> np.ndarray:
     if cuts.shape != (4,):
         raise InputError(f"the five classes need four cut points, got {cuts.tolist()!r}")
     z = np.asarray(z, dtype=float)
-    code = (z > cuts[0]).view(np.int8) + (z > cuts[1]).view(np.int8)  # searchsorted(cuts, z, "left"), int8 passes
-    code += (z > cuts[2]).view(np.int8)
-    code += (z > cuts[3]).view(np.int8)
+    code = break_codes(z, cuts)
     code[~np.isfinite(z)] = len(_CLASS_KEYS) - 1
     return _CLASS_KEYS[code]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._classify import break_codes as classify  # Markov class codes: ties to the lower class
 from .._classify import quantile_bins
 from .._panel import Panel
 from ..errors import InputError, SpatialRegionWarning
@@ -17,33 +18,6 @@ from ..labels import markov_classes
 def quantile_breaks(values: np.ndarray, k: int) -> np.ndarray:
     """Interior quantile breaks: :func:`spatialregion._classify.quantile_bins` without the top bound."""
     return quantile_bins(np.asarray(values, dtype=float).ravel(), k)[:-1]
-
-
-def classify(values: np.ndarray, breaks: np.ndarray) -> np.ndarray:
-    """Class codes ``0 … len(breaks)``: ``breaks[c-1] < x <= breaks[c]`` (ties go to the lower class).
-
-    Parameters
-    ----------
-    values : ndarray
-        Values to class.
-    breaks : ndarray
-        Increasing interior cut points.
-
-    Returns
-    -------
-    ndarray of int64
-        Class codes, same shape as ``values`` (mapclassify ``UserDefined``'s ``yb``).
-    """
-    b = np.asarray(breaks, dtype=float)
-    if b.size > 16:
-        return np.searchsorted(b, values, side="left").astype(np.int64, copy=False)
-    # few breaks: count the breaks below each value in int8 passes (~5x faster than a binary search per value)
-    values = np.asarray(values, dtype=float)
-    code = np.zeros(values.shape, dtype=np.int8)
-    for c in b:
-        code += (values > c).view(np.int8)
-    code[np.isnan(values)] = b.size  # where searchsorted puts NaN
-    return code.astype(np.int64)
 
 
 def _panel_breaks(values: np.ndarray, k: int, breaks: Any, fixed: bool, what: str) -> tuple[np.ndarray, np.ndarray, int]:

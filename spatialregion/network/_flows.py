@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._classify import break_codes, fisher_jenks_bins, quantile_bins
 from .._validation import finite_array
 from ..errors import AlignmentError, InputError
 from ..labels import CORE_PERIPHERY, LINK_TIERS
@@ -46,22 +47,18 @@ def _tiers(strength: np.ndarray, k: int, tiers: Any) -> np.ndarray:
         if kk <= 1:
             return np.ones(m, dtype=int)
         if tiers == "fisher_jenks":
-            from .._classify import fisher_jenks_bins
-
             v = np.sort(strength)
-            if v.size > 3000:  # exact DP is O(k·m²): run it on 3,000 evenly spaced order statistics
+            if v.size > 3000:  # the documented rule: breaks of 3,000 evenly spaced order statistics
                 v = v[np.linspace(0, v.size - 1, 3000).round().astype(int)]
             inner = fisher_jenks_bins(v, kk)[:-1]
         else:
-            from .._classify import quantile_bins
-
             inner = quantile_bins(strength, kk)[:-1]
     else:
         inner = np.asarray(tiers, dtype=float)
         if inner.size != k - 1 or np.any(np.diff(inner) <= 0):
             raise InputError(f"tiers=<breaks> needs k − 1 = {k - 1} ascending inner breaks, got {list(tiers)}")
         kk = k
-    cls = np.searchsorted(inner, strength, side="left")  # 0 = weakest (x ≤ first break)
+    cls = break_codes(strength, inner)  # 0 = weakest (x ≤ first break)
     return (kk - cls).astype(int)
 
 
