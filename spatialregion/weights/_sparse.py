@@ -370,8 +370,8 @@ def _graph_sparse(g: Graph) -> tuple[Any, pd.Index, bool]:
     faster at 90k units).  In the usual layout (both index levels the same ids,
     focal codes 0, 0, 1, ... in order, neighbours sorted within each focal) the
     codes are the positions: self-loops and zero weights are dropped in one
-    compiled pass (:func:`_usual_codes_to_csr`), negative or NaN weights raise, and ``clean`` is True (the matrix is
-    what :func:`_off_diagonal` would return).  Otherwise zero weights
+    compiled pass (:func:`_usual_codes_to_csr`), negative or NaN weights raise,
+    and ``clean`` is True (the matrix is what :func:`_off_diagonal` would return).  Otherwise zero weights
     (isolates' self-loops) are kept as explicit entries, ``clean`` is False
     and :func:`_off_diagonal` drops them.
     """
@@ -453,23 +453,23 @@ def _usual_codes_to_csr(fcode, ncode, vals, n):  # pragma: no cover - compiled
         f = fcode[e]
         if f != row:
             if f != row + 1:
-                return 2, indptr, ncode, vals
+                return _UNUSUAL, indptr, ncode, vals
             row = f
             indptr[np.uint64(row)] = nnz
             last = -1
         c = ncode[e]
         v = vals[e]
         if not v >= 0.0:
-            return 3, indptr, ncode, vals
+            return _NEGATIVE, indptr, ncode, vals
         if c <= last:
             canonical = False
         last = c
         if v != 0.0 and c != f:
             nnz += 1
     if row != n - 1:
-        return 2, indptr, ncode, vals
+        return _UNUSUAL, indptr, ncode, vals
     indptr[n] = nnz
-    status = 0 if canonical else 1
+    status = _CANONICAL if canonical else _UNSORTED
     if nnz == m:
         return status, indptr, ncode, vals
     indices = np.empty(nnz, np.int32)
