@@ -39,8 +39,9 @@ Design
   a kernel compiled for that K (the K rides in the type of a tuple argument,
   so loops unroll; binary weights skip the weight loads) when at least 5,000
   units have that K: only those K are compiled (a 300 x 300 lattice: K = 4
-  only; the 2,800 counties or any smaller layer: none, everything runs in the
-  generic kernel, which makes the same draws and sums).
+  only; the 2,800 counties or any smaller layer: none).  The other units run
+  the same prefetching loop with their own count, or the plain loop (which
+  alone is compiled when it is needed anyway); all make the same draws and sums.
 
 Counting convention
 -------------------
@@ -143,7 +144,7 @@ def _draw_distinct(state, um, k, buf, base):
 
 _SMALL_K = 8  # neighbour counts with a kernel compiled for that count (loops unrolled)
 # fewest units with one count K for its own kernel: each compiles in ~0.5 s once per install, and
-# below this the generic kernel (same draws, same sums) takes milliseconds at 999 permutations
+# below this the loop with each unit's own count (same draws, same sums) takes milliseconds at 999 permutations
 _SPECIALISE_MIN_UNITS = 5_000
 
 
