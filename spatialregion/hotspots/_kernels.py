@@ -51,7 +51,9 @@ def gi_weights(
         off = A
         own = np.zeros(n)
         if transform == "R" or isinstance(self_weight, str):
-            own = _row_max(_read_only(A.indptr), _read_only(A.data))
+            has = np.diff(A.indptr) > 0
+            if has.any():  # the row maximum (gi_z takes it in its own pass for the default call)
+                own[has] = np.maximum.reduceat(A.data, A.indptr[:-1][has])
         else:
             own[:] = float(self_weight)
     if not star:
@@ -186,19 +188,6 @@ def _gi_rows(indptr, indices, data, x, xc, own, row_max, star, esda_variance, N,
             z[i] = (lag_c - xbar_c * Wi) / (s * np.sqrt(var))
         G[i] = np.nan if ki == 0 else (lr + o * x[i]) / dg
     return z, G, lag_off_c, k
-
-
-@njit(cache=True, nogil=True)
-def _row_max(indptr, data):  # pragma: no cover - compiled
-    """Largest entry of each CSR row (0 for empty rows); :func:`gi_weights`'s ``"max"``."""
-    n = indptr.shape[0] - 1
-    out = np.zeros(n)
-    for i in range(n):
-        m = 0.0
-        for e in range(np.uint64(indptr[i]), np.uint64(indptr[i + 1])):
-            m = max(m, data[e])
-        out[i] = m
-    return out
 
 
 def space_time_gi_z(off: Any, own: np.ndarray, Y: np.ndarray, time_step: int) -> np.ndarray:
